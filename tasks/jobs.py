@@ -1,0 +1,32 @@
+"""Background jobs of the catalogue: reading and writing large imports."""
+
+from celery import shared_task
+
+from ictteam.celery import enqueue_on_commit
+
+from . import services
+from .models import CatalogueImport
+
+
+@shared_task
+def analyse_import(import_id: int) -> None:
+    """Prepare the preview of a large upload."""
+    record = CatalogueImport.objects.filter(pk=import_id).first()
+    if record is not None:
+        services.analyse(record)
+
+
+@shared_task
+def apply_import(import_id: int) -> None:
+    """Write a large confirmed import to the catalogue."""
+    record = CatalogueImport.objects.filter(pk=import_id).first()
+    if record is not None:
+        services.apply_confirmed(record)
+
+
+@shared_task
+def resume_pending_imports() -> None:
+    """Re-enqueue imports whose job never ran, e.g. while the broker was down."""
+    for record in services.stale_waiting_imports():
+        job = analyse_import if record.status == CatalogueImport.Status.ANALYSING else apply_import
+        enqueue_on_commit(job, record.pk)

@@ -1,0 +1,260 @@
+"""Comparing parsed rows with the catalogue, and writing the difference.
+
+:func:`plan_import` only reads; :func:`apply_plan` writes one plan in one
+transaction. Both work on plain values rather than model instances: a
+catalogue import is the one place where tens of thousands of rows move at
+once, and ``bench/import_bench.py`` holds it to the speed of reading the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .importer import ParsedTask, ParsedWorkbook
+from .models import Task, TaskGroup
+
+COMPARED_FIELDS = (
+    "code",
+    "title",
+    "description",
+    "group_id",
+    "suggested_role",
+    "frequency",
+    "hours_per_year",
+    "level",
+)
+WRITE_BATCH = 500
+
+
+@dataclass
+class Change:
+    """What an import does to one catalogue task."""
+
+    kind: str  # "created", "updated", "retired" or "unchanged"
+    task_id: int | None
+    row: ParsedTask | None
+    old: dict[str, Any] | None = None
+    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+    def as_stored(self, group_names: dict[int, str]) -> dict[str, Any]:
+        """A JSON-ready summary, with group names and values as text."""
+        source = self.row.values() if self.row else (self.old or {})
+        return {
+            "kind": self.kind,
+            "task_id": self.task_id,
+            "row": self.row.row if self.row else None,
+            "code": source["code"],
+            "title": source["title"],
+            "group": group_names.get(source["group_id"], ""),
+            "fields": {
+                name: [_shown(old, group_names, name), _shown(new, group_names, name)]
+                for name, (old, new) in self.fields.items()
+            },
+        }
+
+
+@dataclass
+class Plan:
+    """Every change an import would make, in file order, then the retirements."""
+
+    changes: list[Change]
+
+    def count(self, kind: str) -> int:
+        return sum(1 for change in self.changes if change.kind == kind)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {kind: self.count(kind) for kind in ("created", "updated", "unchanged", "retired")}
+
+    def stored_changes(self) -> list[dict[str, Any]]:
+        names = dict(TaskGroup.objects.values_list("pk", "name"))
+        return [c.as_stored(names) for c in self.changes if c.kind != "unchanged"]
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies exactly these changes, to notice a catalogue that moved meanwhile."""
+        digest = hashlib.sha256()
+        for change in self.changes:
+            new = change.row.values() if change.row else {}
+            digest.update(json.dumps([change.kind, change.task_id, new], default=str).encode())
+        return digest.hexdigest()
+
+
+class PlanChanged(Exception):
+    """The catalogue changed between the preview and the confirmation."""
+
+
+def _shown(value: Any, group_names: dict[int, str], name: str) -> Any:
+    if name == "group_id":
+        return group_names.get(value, "")
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return value
+
+
+# --- Comparing ----------------------------------------------------------------------------
+
+
+def plan_import(parsed: ParsedWorkbook) -> Plan:
+    """Compare parsed rows with the whole catalogue, without writing anything.
+
+    Rows match an existing task by code; rows (or tasks) without a code match
+    on group and normalised title. Active tasks no row matched are retired;
+    retired tasks that reappear are reactivated (an update).
+    """
+    existing = list(
+        Task.objects.order_by("-is_active", "pk").values(
+            "pk", "is_active", "title_key", *COMPARED_FIELDS
+        )
+    )
+    by_code = {task["code"]: task for task in existing if task["code"]}
+    by_title: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    for task in existing:
+        by_title.setdefault((task["group_id"], task["title_key"]), []).append(task)
+    matched: set[int] = set()
+    changes = []
+    for row in parsed.tasks:
+        found = _match(row, by_code, by_title, matched)
+        if found is None:
+            changes.append(Change("created", None, row))
+            continue
+        matched.add(found["pk"])
+        new = row.values()
+        fields = {
+            name: (found[name], new[name]) for name in COMPARED_FIELDS if found[name] != new[name]
+        }
+        if not found["is_active"]:
+            fields["is_active"] = (False, True)
+        kind = "updated" if fields else "unchanged"
+        changes.append(Change(kind, found["pk"], row, found, fields))
+    changes.extend(
+        Change("retired", task["pk"], None, task, {"is_active": (True, False)})
+        for task in existing
+        if task["is_active"] and task["pk"] not in matched
+    )
+    return Plan(changes)
+
+
+def _match(
+    row: ParsedTask,
+    by_code: dict[str, dict[str, Any]],
+    by_title: dict[tuple[int, str], list[dict[str, Any]]],
+    matched: set[int],
+) -> dict[str, Any] | None:
+    if row.code and row.code in by_code:
+        return by_code[row.code]
+    for task in by_title.get((row.group.pk, row.title_key), ()):
+        if task["pk"] in matched:
+            continue
+        if row.code and task["code"] and task["code"] != row.code:
+            continue  # another task with the same title, known under its own code
+        return task
+    return None
+
+
+# --- Writing --------------------------------------------------------------------------------
+
+
+def apply_plan(parsed: ParsedWorkbook, *, expected_fingerprint: str = "") -> Plan:
+    """Write an import to the catalogue in one transaction and return what it did.
+
+    The catalogue is locked while the plan is recomputed and written, so two
+    imports never interleave. Raises :class:`PlanChanged` when
+    ``expected_fingerprint`` is given and the changes differ from it.
+    """
+    with transaction.atomic():
+        list(TaskGroup.objects.select_for_update().order_by("pk"))
+        plan = plan_import(parsed)
+        if expected_fingerprint and plan.fingerprint != expected_fingerprint:
+            raise PlanChanged
+        now = timezone.now()
+        _insert([c.row for c in plan.changes if c.kind == "created" and c.row], now)
+        _update([c for c in plan.changes if c.kind == "updated"], now)
+        retired = [c.task_id for c in plan.changes if c.kind == "retired" and c.task_id]
+        for start in range(0, len(retired), WRITE_BATCH):
+            Task.objects.filter(pk__in=retired[start : start + WRITE_BATCH]).update(
+                is_active=False, retired_at=now, updated_at=now
+            )
+    return plan
+
+
+INSERTED_FIELDS = (
+    "code",
+    "title",
+    "title_key",
+    "description",
+    "group",
+    "suggested_role",
+    "frequency",
+    "hours_per_year",
+    "level",
+    "is_active",
+    "retired_at",
+    "created_at",
+    "updated_at",
+)
+
+
+def _insert(rows: list[ParsedTask], now: datetime) -> None:
+    """Insert new tasks with multi-row INSERT statements.
+
+    ``bulk_create`` runs every value of every row through the field API, which
+    alone takes longer than reading the workbook. The importer has already
+    normalised every value (text, a group id, hours as a two-place Decimal,
+    which both database drivers adapt), so only the timestamp goes through its
+    field, once; the SQL is the same multi-row INSERT.
+    """
+    if not rows:
+        return
+    meta = Task._meta
+    fields = [meta.get_field(name) for name in INSERTED_FIELDS]
+    stamp = meta.get_field("created_at").get_db_prep_save(now, connection)
+    values = [
+        (
+            row.code, row.title, row.title_key, row.description, row.group.pk,
+            row.suggested_role, row.frequency, row.hours_per_year,
+            row.level, True, None, stamp, stamp,
+        )
+        for row in rows
+    ]  # fmt: skip
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in fields)  # type: ignore[union-attr]
+    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    limit = connection.features.max_query_params or 65_535
+    per_statement = max(1, min(WRITE_BATCH, limit // len(fields)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), per_statement):
+            chunk = values[start : start + per_statement]
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608
+                + ", ".join([placeholders] * len(chunk)),
+                [value for row in chunk for value in row],
+            )
+
+
+def _update(changes: list[Change], now: datetime) -> None:
+    tasks = [
+        Task(
+            pk=change.task_id,
+            **change.row.values(),
+            title_key=change.row.title_key,
+            is_active=True,
+            retired_at=None,
+            updated_at=now,
+        )
+        for change in changes
+        if change.row is not None
+    ]
+    Task.objects.bulk_update(
+        tasks,
+        [*COMPARED_FIELDS, "title_key", "is_active", "retired_at", "updated_at"],
+        batch_size=WRITE_BATCH,
+    )

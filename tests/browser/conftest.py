@@ -1,0 +1,76 @@
+"""Playwright on the system Chromium, with axe-core accessibility checks."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import Permission, User
+from playwright.sync_api import Page
+
+from tasks.models import TaskGroup
+from tests.conftest import CHROMIUM
+
+# Playwright's sync API runs an event loop in the test thread, beside Django's live server.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PASSWORD = "Browser-Pass-2024"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyped-def]
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):  # type: ignore[no-untyped-def]
+    return {**browser_context_args, "locale": "nl-BE"}
+
+
+@pytest.fixture
+def page(page: Page) -> Page:
+    page.set_default_timeout(10_000)
+    return page
+
+
+def assert_accessible(page: Page) -> None:
+    """No serious or critical axe-core violations on the page as it is now."""
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} -> "
+        + "; ".join(node["target"][0] for node in v["nodes"][:5])
+        for v in bad
+    )
+
+
+def log_in(page: Page, live_server, username: str, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_load_state()
+
+
+@pytest.fixture(autouse=True)
+def _standard_groups(transactional_db) -> None:  # type: ignore[no-untyped-def]
+    # A transactional test database is flushed between tests, migrated data included.
+    TaskGroup.objects.ensure_standard()
+
+
+@pytest.fixture
+def browser_maintainer(transactional_db) -> User:  # type: ignore[no-untyped-def]
+    user = User.objects.create_user("beheerder", password=PASSWORD, first_name="Bea")
+    user.user_permissions.add(Permission.objects.get(codename="import_catalogue"))
+    return user

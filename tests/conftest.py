@@ -1,0 +1,87 @@
+"""Shared fixtures, and the rule for tests that need a real service.
+
+Tests marked ``postgres``, ``redis`` or ``browser`` need PostgreSQL (as the
+database), a reachable Redis or a Chromium. When the part is missing they are
+skipped with the reason in the summary; in CI (``CI`` set) they fail instead,
+so a missing service can never pass unnoticed.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Permission, User
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+IN_CI = bool(os.environ.get("CI"))
+
+
+def redis_url() -> str:
+    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _reachable(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), 1):
+            return True
+    except OSError:
+        return False
+
+
+def _missing(marker: str) -> str | None:
+    if marker == "postgres":
+        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            return "needs PostgreSQL: set DATABASE_URL=postgres://..."
+    elif marker == "redis":
+        if not _reachable(redis_url()):
+            return f"needs Redis at {redis_url()}"
+    elif marker == "browser" and not CHROMIUM.exists():
+        return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.path).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker in ("postgres", "redis", "browser"):
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = _missing(marker)
+        if reason and IN_CI:
+            pytest.fail(f"{reason} (required in CI)", pytrace=False)
+        if reason:
+            pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):  # type: ignore[no-untyped-def]
+    # Hashing passwords at full strength would dominate the suite's run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def maintainer(db) -> User:  # type: ignore[no-untyped-def]
+    """A catalogue maintainer: may import the catalogue."""
+    user = User.objects.create_user("beheerder", password="unused-Pass-123")
+    user.user_permissions.add(Permission.objects.get(codename="import_catalogue"))
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def reader(db) -> User:  # type: ignore[no-untyped-def]
+    """A signed-in user without catalogue rights."""
+    return User.objects.create_user("lezer", password="unused-Pass-123")

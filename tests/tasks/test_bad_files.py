@@ -1,0 +1,158 @@
+"""Wrong and hostile files are refused quickly, clearly, and change nothing."""
+
+import io
+import struct
+import zipfile
+
+import pytest
+
+from tasks import importer
+from tasks.models import CatalogueImport, Task
+from tasks.services import import_file
+
+from .workbooks import add_part, replace_part, simple_rows, workbook_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(data: bytes, name: str = "taken.xlsx") -> str:
+    before = Task.objects.count()
+    outcome = import_file(data=data, file_name=name, dry_run=False)
+    assert not outcome.ok
+    assert Task.objects.count() == before
+    record = outcome.record
+    assert record.status == CatalogueImport.Status.REFUSED
+    assert record.content is None
+    assert len(outcome.problems) == 1
+    return outcome.problems[0].code
+
+
+def patch_central_directory(data: bytes, name: str, offset: int, fmt: str, value: int) -> bytes:
+    """Overwrite one field of ``name``'s entry in the archive's central directory."""
+    position = data.index(b"PK\x01\x02")
+    while True:
+        size_name, size_extra, size_comment = struct.unpack_from("<HHH", data, position + 28)
+        if data[position + 46 : position + 46 + size_name].decode() == name:
+            break
+        position = data.index(b"PK\x01\x02", position + 46 + size_name + size_extra + size_comment)
+    patched = bytearray(data)
+    struct.pack_into(fmt, patched, position + offset, value)
+    return bytes(patched)
+
+
+def test_png_renamed_to_xlsx():
+    assert refused(b"\x89PNG\r\n\x1a\n" + b"\0" * 200) == "not_xlsx"
+
+
+def test_csv_renamed_to_xlsx():
+    assert refused(b"Taak;Uren\nWifi;3\n") == "not_xlsx"
+
+
+def test_csv_with_its_own_extension():
+    assert refused(b"Taak;Uren\nWifi;3\n", "taken.csv") == "wrong_extension"
+
+
+@pytest.mark.parametrize("name", ["taken.xls", "taken.xlsx"])
+def test_old_xls_or_password_protected_workbook(name):
+    # Both are OLE compound files; Excel encrypts a protected .xlsx into one.
+    code = refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1000, name)
+    assert code == "ole"
+
+
+def test_empty_file():
+    assert refused(b"") == "empty"
+
+
+def test_truncated_archive():
+    data = workbook_bytes(simple_rows(20))
+    assert refused(data[: len(data) // 2]) == "damaged"
+
+
+def test_zip_that_is_not_a_workbook():
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w") as archive:
+        archive.writestr("word/document.xml", "<document/>")
+        archive.writestr("[Content_Types].xml", "<Types/>")
+    assert refused(stream.getvalue()) == "not_xlsx"
+
+
+def test_zip_bomb_is_refused_from_its_declared_sizes():
+    source = zipfile.ZipFile(io.BytesIO(workbook_bytes(simple_rows(1))))
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for member in source.infolist():
+            bomb.writestr(member, source.read(member))
+        with bomb.open("xl/media/image1.bin", "w", force_zip64=True) as part:
+            for _ in range(160):
+                part.write(bytes(1 << 20))
+    assert len(stream.getvalue()) < 1_000_000
+    assert refused(stream.getvalue()) == "unpacks_too_large"
+
+
+def test_part_larger_than_declared_is_cut_off_and_refused():
+    data = workbook_bytes(simple_rows(300))
+    lying = patch_central_directory(data, "xl/worksheets/sheet1.xml", 24, "<I", 2000)
+    assert refused(lying) == "damaged"
+
+
+def test_too_many_parts():
+    stream = io.BytesIO(workbook_bytes(simple_rows(1)))
+    with zipfile.ZipFile(stream, "a") as archive:
+        for index in range(600):
+            archive.writestr(f"xl/media/{index}.bin", b"")
+    assert refused(stream.getvalue()) == "too_many_parts"
+
+
+def test_encrypted_part():
+    data = workbook_bytes(simple_rows(1))
+    flagged = patch_central_directory(data, "xl/workbook.xml", 8, "<H", 0x1)
+    assert refused(flagged) == "encrypted_part"
+
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+    b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+    b'uniqueCount="1"><si><t>&lol3;</t></si></sst>'
+)
+
+
+def test_xml_entity_expansion():
+    data = workbook_bytes(simple_rows(1))
+    assert refused(add_part(data, "xl/sharedStrings.xml", BILLION_LAUGHS)) == "unsafe_xml"
+
+
+def test_entity_hidden_behind_a_long_comment_is_stopped_by_the_xml_parser():
+    # Past the guard's sniffing window, so defusedxml inside openpyxl must catch it.
+    data = workbook_bytes(simple_rows(1))
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    entities = BILLION_LAUGHS[BILLION_LAUGHS.index(b"[") : BILLION_LAUGHS.index(b"]>") + 2]
+    prolog = b'<?xml version="1.0"?><!--' + b"x" * 10_000 + b"--><!DOCTYPE worksheet " + entities
+    hostile = prolog + sheet[sheet.index(b"<worksheet") :].replace(b"Taak 1", b"&lol3;", 1)
+    assert b"<!DOCTYPE" not in hostile[:4096]
+    assert refused(replace_part(data, "xl/worksheets/sheet1.xml", hostile)) == "unsafe_xml"
+
+
+def test_over_size_upload(settings):
+    settings.CATALOGUE_UPLOAD_MAX_BYTES = 1000
+    assert refused(workbook_bytes(simple_rows(50))) == "too_large"
+
+
+def test_too_many_rows(monkeypatch):
+    monkeypatch.setattr(importer, "MAX_ROWS", 100)
+    assert refused(workbook_bytes(simple_rows(150))) == "too_many_rows"
+
+
+def test_workbook_without_a_task_column():
+    data = workbook_bytes([["Naam", "Adres"], ["Jan", "Gent"]])
+    assert refused(data) == "no_task_sheet"
+
+
+def test_refusals_are_recorded_with_name_and_hash():
+    outcome = import_file(data=b"not a workbook", file_name="x.xlsx", dry_run=False)
+    record = CatalogueImport.objects.get()
+    assert record == outcome.record
+    assert record.file_name == "x.xlsx"
+    assert len(record.file_sha256) == 64
+    assert record.errors == [{"code": "not_xlsx", "sheet": "", "cell": "", "params": {}}]

@@ -1,0 +1,85 @@
+"""Settings: safe embedded defaults, and a production mode that refuses unsafe ones."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean.pop("ICTTEAM_PRODUCTION", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_secret_hosts_and_database():
+    result = manage("check", ICTTEAM_PRODUCTION="true")
+    assert result.returncode != 0
+    assert (
+        "Production mode needs these environment variables: "
+        "DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL" in result.stderr
+    )
+
+
+def test_production_refuses_debug():
+    result = manage(
+        "check",
+        ICTTEAM_PRODUCTION="true",
+        DJANGO_DEBUG="true",
+        DJANGO_SECRET_KEY="x" * 60,
+        DJANGO_ALLOWED_HOSTS="ictteam.example.org",
+        DATABASE_URL="sqlite:///unused.sqlite3",
+    )
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be off" in result.stderr
+
+
+def test_production_passes_the_deploy_check_with_no_warnings(tmp_path):
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        ICTTEAM_PRODUCTION="true",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="ictteam.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_embedded_defaults_need_no_services():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, "
+        "s.LANGUAGE_CODE, s.DEBUG)"
+    )
+    result = manage("shell", "--no-imports", "-c", code)
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "True",
+        "django.core.mail.backends.console.EmailBackend",
+        "nl",
+        "True",
+    ]
+
+
+def test_a_broker_url_turns_in_process_jobs_off():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL)"
+    )
+    result = manage("shell", "--no-imports", "-c", code, REDIS_URL="redis://127.0.0.1:6379/3")
+    assert result.stdout.split() == ["False", "redis://127.0.0.1:6379/3"]
