@@ -8,6 +8,7 @@ for a developer's laptop are refused: see ``.env.example`` for the full list.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -224,6 +225,10 @@ CELERY_BEAT_SCHEDULE = {
     "resume-pending-catalogue-imports": {
         "task": "tasks.jobs.resume_pending_imports",
         "schedule": 300.0,
+    },
+    "adopt-catalogue-nightly": {
+        "task": "teams.jobs.adopt_catalogue_everywhere",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", login_not_required(set_language), name="set_language"),
     path("catalogue/", include("tasks.urls")),
+    path("schools/", include("teams.urls")),
     path("health/", login_not_required(health), name="health"),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,14 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from teams.access import access_for
+
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Send each account where its work is: its school(s), else the catalogue."""
+    access = access_for(request.user)
+    if access.managed_school_ids or access.admin_group_ids or access.is_superuser:
+        return redirect("teams:schools")
+    if access.member_school_ids:
+        return redirect("teams:my_tasks")
     return redirect("tasks:catalogue")

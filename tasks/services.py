@@ -26,6 +26,7 @@ from ictteam.celery import enqueue_on_commit
 from .importer import ParsedWorkbook, read_workbook
 from .models import CatalogueImport, TaskGroup
 from .problems import Problem, RefusedFile
+from .signals import catalogue_changed
 from .upsert import Plan, PlanChanged, apply_plan, plan_import
 from .workbook_guard import check_upload, count_rows
 
@@ -128,6 +129,8 @@ def import_file(
     plan = apply_plan(parsed) if not dry_run else plan_import(parsed)
     _store_plan(record, parsed, plan)
     _finish(record, Status.CHECKED if dry_run else Status.APPLIED)
+    if not dry_run and record.change_count:
+        catalogue_changed.send(sender=CatalogueImport, catalogue_import=record)
     return ImportOutcome(record, [])
 
 
@@ -243,6 +246,8 @@ def apply_confirmed(record: CatalogueImport) -> None:
             return
         _store_plan(record, parsed, plan)
         _finish(record, Status.APPLIED)
+        if record.change_count:
+            catalogue_changed.send(sender=CatalogueImport, catalogue_import=record)
 
 
 def cancel_upload(*, record: CatalogueImport) -> None:

@@ -46,10 +46,22 @@ def _missing(marker: str) -> str | None:
     return None
 
 
+def _is_browser_test(item: pytest.Item) -> bool:
+    return "tests/browser/" in str(item.path).replace(os.sep, "/")
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the browser tests and run them last.
+
+    They use a live server and so a transactional database, which is emptied
+    after each test, migrated data included. pytest's grouping of the browser
+    parameter can undo pytest-django's ordering, so this runs after both.
+    """
     for item in items:
-        if "tests/browser/" in str(item.path).replace(os.sep, "/"):
+        if _is_browser_test(item):
             item.add_marker(pytest.mark.browser)
+    items.sort(key=_is_browser_test)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

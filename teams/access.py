@@ -1,0 +1,145 @@
+"""Who may see and change what in schools, decided in this one place.
+
+An account's memberships say which schools it works in and how. Every view
+fetches schools, tasks and staff through the helpers here, so that anything
+outside the account's schools answers 404, and every list is scoped the
+same way. Object permissions for templates and views are the ``rules``
+predicates in ``teams/rules.py``, which read the same :class:`Access`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Membership, School, SchoolGroup, SchoolTask, StaffMember
+
+Kind = Membership.Kind
+AnyUser = User | AnonymousUser
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one account may do, read once per request from its memberships."""
+
+    managed_school_ids: frozenset[int] = frozenset()
+    member_school_ids: frozenset[int] = frozenset()
+    admin_group_ids: frozenset[int] = frozenset()
+    group_school_ids: frozenset[int] = frozenset()
+    is_department: bool = False
+    is_superuser: bool = False
+
+    @property
+    def visible_school_ids(self) -> frozenset[int]:
+        return self.managed_school_ids | self.member_school_ids | self.group_school_ids
+
+    def can_view_school(self, school_id: int) -> bool:
+        return self.is_superuser or school_id in self.visible_school_ids
+
+    def can_manage_school(self, school_id: int) -> bool:
+        return self.is_superuser or school_id in self.managed_school_ids
+
+    def can_view_group(self, group_id: int) -> bool:
+        return self.is_superuser or group_id in self.admin_group_ids
+
+    def can_manage_group(self, group_id: int) -> bool:
+        return self.is_superuser or group_id in self.admin_group_ids
+
+    def can_manage_task(self, task: SchoolTask) -> bool:
+        if task.school_group_id is not None:
+            return self.can_manage_group(task.school_group_id)
+        return task.school_id is not None and self.can_manage_school(task.school_id)
+
+
+def access_for(user: AnyUser) -> Access:
+    """The account's access, cached on the user object for the rest of the request."""
+    cached = getattr(user, "_ictteam_access", None)
+    if cached is not None:
+        return cached
+    if not user.is_authenticated:
+        return Access()
+    rows = list(
+        Membership.objects.filter(user=user).values_list("kind", "school_id", "school_group_id")
+    )
+    admin_groups = frozenset(group for kind, _, group in rows if kind == Kind.GROUP_ADMIN)
+    group_schools = (
+        frozenset(School.objects.filter(school_group__in=admin_groups).values_list("pk", flat=True))
+        if admin_groups
+        else frozenset()
+    )
+    access = Access(
+        managed_school_ids=frozenset(s for k, s, _ in rows if k in Membership.MANAGING_KINDS),
+        member_school_ids=frozenset(s for k, s, _ in rows if k == Kind.STAFF),
+        admin_group_ids=admin_groups,
+        group_school_ids=group_schools,
+        is_department=any(kind == Kind.DEPARTMENT for kind, _, _ in rows),
+        is_superuser=user.is_superuser,
+    )
+    user._ictteam_access = access  # type: ignore[union-attr,attr-defined]
+    return access
+
+
+def visible_schools(user: AnyUser) -> QuerySet[School]:
+    access = access_for(user)
+    schools = School.objects.select_related("school_group")
+    return schools if access.is_superuser else schools.filter(pk__in=access.visible_school_ids)
+
+
+def visible_groups(user: AnyUser) -> QuerySet[SchoolGroup]:
+    access = access_for(user)
+    groups = SchoolGroup.objects.all()
+    return groups if access.is_superuser else groups.filter(pk__in=access.admin_group_ids)
+
+
+def get_school(user: AnyUser, pk: int, *, manage: bool = False) -> School:
+    """School ``pk`` if the account works in it (404 otherwise); 403 if it may only look."""
+    school = visible_schools(user).filter(pk=pk).first()
+    if school is None:
+        raise Http404
+    if manage and not access_for(user).can_manage_school(school.pk):
+        raise PermissionDenied
+    return school
+
+
+def get_group(user: AnyUser, pk: int) -> SchoolGroup:
+    group = visible_groups(user).filter(pk=pk).first()
+    if group is None:
+        raise Http404
+    return group
+
+
+def get_school_task(user: AnyUser, school: School, pk: int, *, manage: bool = False) -> SchoolTask:
+    """A task on ``school``'s board (its own list or its group's), else 404."""
+    task = SchoolTask.objects.for_school(school).with_catalogue().filter(pk=pk).first()
+    if task is None:
+        raise Http404
+    if manage and not access_for(user).can_manage_task(task):
+        raise PermissionDenied
+    return task
+
+
+def staff_of(school: School) -> QuerySet[StaffMember]:
+    """Staff appointed in the school."""
+    return StaffMember.objects.filter(
+        appointments__school=school, appointments__is_active=True
+    ).distinct()
+
+
+def staff_for_task(task: SchoolTask) -> QuerySet[StaffMember]:
+    """Who may take a task: the school's staff, or for a group-level task anyone in the group."""
+    if task.school_group_id is not None:
+        scope = Q(appointments__school__school_group_id=task.school_group_id)
+    else:
+        scope = Q(appointments__school_id=task.school_id)
+    return StaffMember.objects.filter(scope, appointments__is_active=True).distinct()
+
+
+def get_staff_member(user: AnyUser, school: School, pk: int) -> StaffMember:
+    member = staff_of(school).filter(pk=pk).first()
+    if member is None:
+        raise Http404
+    return member

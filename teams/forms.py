@@ -1,0 +1,250 @@
+"""Forms of the team pages. Choices are always limited to the school at hand.
+
+A form never decides which school or task it writes to: views take those
+from the URL, through ``teams.access``. The querysets here only offer, and
+accept, staff and tasks of that school.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from tasks.models import MAX_TASK_HOURS, Frequency, TaskGroup
+
+from .assigning import AssignmentInput
+from .models import (
+    HOURS_PER_YEAR_FULL_TIME,
+    MAX_BUDGET_HOURS,
+    WEEKS_PER_SCHOOL_YEAR,
+    Assignment,
+    Job,
+    Role,
+    SchoolTask,
+    StaffMember,
+)
+
+HOURS: dict[str, Any] = {"min_value": Decimal(0), "max_value": MAX_TASK_HOURS, "decimal_places": 2}
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name)
+
+
+class RoleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.label)
+
+
+class AssignmentForm(forms.Form):
+    """Add or change one assignment of a task: a staff member or an outside partner."""
+
+    staff_member = StaffChoiceField(
+        label=_("Staff member"),
+        queryset=StaffMember.objects.none(),
+        required=False,
+        empty_label=_("— choose —"),
+    )
+    partner = forms.CharField(
+        label=_("or outsourced to"),
+        max_length=200,
+        required=False,
+        help_text=_("An external partner, instead of a staff member."),
+    )
+    kind = forms.ChoiceField(label=_("As"), choices=Assignment.Kind.choices)
+    hours = forms.DecimalField(
+        label=_("Hours per year"),
+        required=False,
+        **HOURS,
+        help_text=_("Empty: the task's hours, shared over its responsibles."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    state = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args: Any, staff: QuerySet[StaffMember], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["staff_member"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = staff.order_by("last_name", "first_name")
+        for name, bound in self.fields.items():
+            css = (
+                "form-select form-select-sm"
+                if name in ("staff_member", "kind")
+                else ("form-control form-control-sm")
+            )
+            bound.widget.attrs.setdefault("class", css)
+            if self.errors and name in self.errors:
+                bound.widget.attrs["class"] += " is-invalid"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        has_staff, has_partner = bool(data.get("staff_member")), bool(data.get("partner"))
+        if has_staff == has_partner:
+            raise forms.ValidationError(
+                _("Choose a staff member, or name the partner it is outsourced to.")
+            )
+        return data
+
+    def to_input(self) -> AssignmentInput:
+        data = self.cleaned_data
+        return AssignmentInput(
+            kind=data["kind"],
+            staff_member=data.get("staff_member"),
+            partner=(data.get("partner") or "").strip(),
+            hours=data.get("hours"),
+            note=(data.get("note") or "").strip(),
+        )
+
+
+class BulkAssignForm(forms.Form):
+    tasks = forms.ModelMultipleChoiceField(
+        queryset=SchoolTask.objects.none(), widget=forms.MultipleHiddenInput
+    )
+    staff_member = StaffChoiceField(
+        label=_("Give the selected tasks to"),
+        queryset=StaffMember.objects.none(),
+        empty_label=_("— choose —"),
+    )
+    kind = forms.ChoiceField(label=_("As"), choices=Assignment.Kind.choices)
+
+    def __init__(
+        self, *args: Any, tasks: QuerySet[SchoolTask], staff: QuerySet[StaffMember], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tasks"].queryset = tasks  # type: ignore[attr-defined]
+        self.fields["staff_member"].queryset = staff.order_by(  # type: ignore[attr-defined]
+            "last_name", "first_name"
+        )
+        self.fields["staff_member"].widget.attrs["class"] = "form-select"
+        self.fields["kind"].widget.attrs["class"] = "form-select"
+
+
+class BudgetUnit:
+    YEAR = "year"
+    WEEK = "week"
+    FTE = "fte"
+    CHOICES = [
+        (YEAR, _("hours per year")),
+        (WEEK, _("hours per week")),
+        (FTE, _("fraction of a full-time post")),
+    ]
+
+
+class StaffForm(forms.Form):
+    """A staff member of a school with this year's ICT budget and roles."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    job = forms.ChoiceField(label=_("Job"), choices=Job.choices)
+    budget = forms.DecimalField(
+        label=_("ICT budget"),
+        required=False,
+        min_value=Decimal(0),
+        decimal_places=3,
+        max_digits=8,
+    )
+    budget_unit = forms.ChoiceField(
+        label=_("Budget given in"),
+        choices=BudgetUnit.CHOICES,
+        initial=BudgetUnit.YEAR,
+        help_text=_(
+            "A full-time post counts as %(hours)s hours a year; a school year has %(weeks)s weeks."
+        )
+        % {"hours": HOURS_PER_YEAR_FULL_TIME, "weeks": WEEKS_PER_SCHOOL_YEAR},
+    )
+    roles = RoleChoiceField(
+        label=_("Roles in the ICT team"),
+        queryset=Role.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, roles: QuerySet[Role], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["roles"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = roles
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        amount, unit = data.get("budget"), data.get("budget_unit")
+        if amount is None:
+            data["budget_hours"] = None
+            return data
+        if unit == BudgetUnit.WEEK:
+            hours = amount * WEEKS_PER_SCHOOL_YEAR
+        elif unit == BudgetUnit.FTE:
+            if amount > 1:
+                self.add_error("budget", _("A fraction of a full-time post is at most 1."))
+                return data
+            hours = amount * HOURS_PER_YEAR_FULL_TIME
+        else:
+            hours = amount
+        hours = hours.quantize(Decimal("0.01"))
+        if hours > MAX_BUDGET_HOURS:
+            self.add_error(
+                "budget",
+                _("That is %(hours)s hours a year, more than the maximum of %(max)s.")
+                % {"hours": hours, "max": MAX_BUDGET_HOURS},
+            )
+        data["budget_hours"] = hours
+        return data
+
+
+class OwnTaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    group = forms.ModelChoiceField(
+        label=_("Group"), queryset=TaskGroup.objects.by_position(), empty_label=_("— choose —")
+    )
+    hours = forms.DecimalField(label=_("Hours per year"), required=False, **HOURS)
+    frequency = forms.ChoiceField(
+        label=_("Frequency"), choices=Frequency.choices, initial=Frequency.AD_HOC
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Add the task")))
+
+
+class LocalValuesForm(forms.Form):
+    """This school's hours and frequency for a task (blank: the catalogue's)."""
+
+    title = forms.CharField(label=_("Task"), max_length=300, required=False)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    hours = forms.DecimalField(label=_("Hours per year here"), required=False, **HOURS)
+    frequency = forms.ChoiceField(
+        label=_("Frequency here"),
+        required=False,
+        choices=[("", _("as in the catalogue")), *Frequency.choices],
+    )
+
+    def __init__(self, *args: Any, task: SchoolTask, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not task.is_own:
+            del self.fields["title"], self.fields["description"]
+        else:
+            self.fields["title"].required = True
+            self.fields["frequency"].choices = Frequency.choices  # type: ignore[attr-defined]
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))
+
+
+class RoleForm(forms.Form):
+    name = forms.CharField(label=_("New role"), max_length=100)

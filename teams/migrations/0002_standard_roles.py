@@ -1,0 +1,28 @@
+from django.db import migrations
+
+STANDARD_ROLES = [
+    ("overall_coordinator", "Algemeen ICT-coördinator"),
+    ("pedagogical_coordinator", "Pedagogisch ICT-coördinator"),
+    ("technical_coordinator", "Technisch ICT-coördinator"),
+    ("media_coach", "Mediacoach"),
+    ("lms_administrator", "Beheerder leerplatform"),
+    ("network_administrator", "Netwerkbeheerder"),
+    ("technician", "Technicus"),
+    ("helpdesk", "Helpdesk"),
+    ("web_administrator", "Webbeheerder"),
+    ("policy_officer", "Beleidsmedewerker"),
+    ("security_contact", "Aanspreekpunt informatieveiligheid"),
+    ("data_protection_officer", "Functionaris voor gegevensbescherming"),
+]
+
+
+def create_roles(apps, schema_editor):
+    Role = apps.get_model("teams", "Role")
+    for position, (key, name) in enumerate(STANDARD_ROLES, start=1):
+        Role.objects.get_or_create(key=key, defaults={"name": name, "position": position})
+
+
+class Migration(migrations.Migration):
+    dependencies = [("teams", "0001_initial")]
+
+    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]

@@ -1,0 +1,34 @@
+"""Formatting of team figures in templates (no queries here)."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.template.defaultfilters import floatformat
+
+register = template.Library()
+
+
+@register.filter
+def hours(value: Decimal | None) -> str:
+    """Hours with at most one decimal, Dutch or English separator; a dash when unknown."""
+    if value is None:
+        return "\u2013"
+    return str(floatformat(value, "-1"))
+
+
+@register.filter
+def hours_of(row: Any, assignment: Any) -> Decimal:
+    return row.hours_of(assignment)
+
+
+@register.filter
+def load_state(percent: int | None, school: Any) -> str:
+    """ "over", "busy" or "ok" for a utilisation percentage, by the school's thresholds."""
+    if percent is None:
+        return "unknown"
+    if percent > school.overloaded_above_percent:
+        return "over"
+    if percent >= school.busy_from_percent:
+        return "busy"
+    return "ok"

@@ -1,0 +1,38 @@
+from django.urls import path
+
+from .views import board, schools, staff, task_list
+
+app_name = "teams"
+
+urlpatterns = [
+    path("", schools.school_list, name="schools"),
+    path("me/", staff.my_tasks, name="my_tasks"),
+    path("groups/<int:group_id>/", schools.group, name="group"),
+    path("<int:school_id>/", board.board, name="board"),
+    path("<int:school_id>/export/", board.export, name="export"),
+    path("<int:school_id>/bulk-assign/", board.bulk_assign, name="bulk_assign"),
+    path("<int:school_id>/copy-year/", board.copy_year, name="copy_year"),
+    path("<int:school_id>/tasks/<int:task_id>/", board.task_detail, name="task"),
+    path(
+        "<int:school_id>/tasks/<int:task_id>/assign/", board.assignment_add, name="assignment_add"
+    ),
+    path(
+        "<int:school_id>/assignments/<int:assignment_id>/",
+        board.assignment_change,
+        name="assignment_change",
+    ),
+    path(
+        "<int:school_id>/assignments/<int:assignment_id>/remove/",
+        board.assignment_remove,
+        name="assignment_remove",
+    ),
+    path("<int:school_id>/staff/", staff.staff_list, name="staff"),
+    path("<int:school_id>/staff/<int:member_id>/", staff.staff_detail, name="staff_detail"),
+    path("<int:school_id>/staff/<int:member_id>/edit/", staff.staff_edit, name="staff_edit"),
+    path("<int:school_id>/staff/<int:member_id>/remove/", staff.staff_remove, name="staff_remove"),
+    path("<int:school_id>/roles/", staff.roles, name="roles"),
+    path("<int:school_id>/task-list/", task_list.task_list, name="task_list"),
+    path("<int:school_id>/task-list/<int:task_id>/", task_list.task_edit, name="task_edit"),
+    path("<int:school_id>/task-list/<int:task_id>/hide/", task_list.task_hide, name="task_hide"),
+    path("<int:school_id>/history/", schools.history, name="history"),
+]

@@ -1,0 +1,1 @@
+"""Pages of the teams app, one module per area."""

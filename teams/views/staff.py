@@ -1,0 +1,244 @@
+"""Staff pages: who works in a school, their budget, roles and tasks."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import access, services
+from ..distribution import member_summary
+from ..forms import RoleForm, StaffForm
+from ..models import Appointment, Budget, Role, School, SchoolYear, StaffMember, StaffRole
+
+
+def _staff_url(school: School, year: SchoolYear) -> str:
+    return f"{reverse('teams:staff', args=[school.pk])}?year={year.start_year}"
+
+
+def staff_list(request: HttpRequest, school_id: int) -> HttpResponse:
+    school = access.get_school(request.user, school_id)
+    year = SchoolYear.from_param(request.GET.get("year") or request.POST.get("year"))
+    can_manage = access.access_for(request.user).can_manage_school(school.pk)
+    roles = Role.objects.available_to(school)
+    form = StaffForm(request.POST or None, roles=roles)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                _save_new_member(form, school, year)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                name = f"{form.cleaned_data['first_name']} {form.cleaned_data['last_name']}"
+                messages.success(request, _("%(name)s was added.") % {"name": name})
+                return redirect(_staff_url(school, year))
+    members = (
+        access.staff_of(school)
+        .prefetch_related(
+            Prefetch(
+                "budgets",
+                Budget.objects.filter(school=school, school_year=year),
+                to_attr="year_budgets",
+            ),
+            Prefetch(
+                "staff_roles",
+                StaffRole.objects.filter(school=school, school_year=year).select_related("role"),
+                to_attr="year_roles",
+            ),
+            Prefetch("appointments", Appointment.objects.filter(school=school), to_attr="here"),
+        )
+        .order_by("last_name", "first_name")
+    )
+    return render(
+        request,
+        "teams/staff_list.html",
+        {
+            "school": school,
+            "year": year,
+            "members": members,
+            "form": form,
+            "can_manage": can_manage,
+            "years": SchoolYear.objects.all(),
+        },
+    )
+
+
+def _save_new_member(form: StaffForm, school: School, year: SchoolYear) -> StaffMember:
+    data = form.cleaned_data
+    with transaction.atomic():
+        member = services.add_staff_member(
+            school=school,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            job=data["job"],
+        )
+        if data["budget_hours"] is not None:
+            services.set_budget(
+                member=member, school=school, school_year=year, hours_per_year=data["budget_hours"]
+            )
+        services.set_roles(
+            member=member, school=school, school_year=year, roles=list(data["roles"])
+        )
+    return member
+
+
+def staff_detail(request: HttpRequest, school_id: int, member_id: int) -> HttpResponse:
+    school = access.get_school(request.user, school_id)
+    member = access.get_staff_member(request.user, school, member_id)
+    year = SchoolYear.from_param(request.GET.get("year"))
+    return render(
+        request,
+        "teams/staff_detail.html",
+        {
+            "school": school,
+            "year": year,
+            "member": member,
+            "summary": member_summary(member, school, year),
+            "roles": StaffRole.objects.filter(
+                staff_member=member, school=school, school_year=year
+            ).select_related("role"),
+            "job": Appointment.objects.filter(staff_member=member, school=school).first(),
+            "can_manage": access.access_for(request.user).can_manage_school(school.pk),
+            "years": SchoolYear.objects.all(),
+        },
+    )
+
+
+def staff_edit(request: HttpRequest, school_id: int, member_id: int) -> HttpResponse:
+    school = access.get_school(request.user, school_id, manage=True)
+    member = access.get_staff_member(request.user, school, member_id)
+    year = SchoolYear.from_param(request.GET.get("year") or request.POST.get("year"))
+    roles = Role.objects.available_to(school)
+    budget = Budget.objects.filter(staff_member=member, school=school, school_year=year).first()
+    appointment = Appointment.objects.get(staff_member=member, school=school)
+    initial = {
+        "first_name": member.first_name,
+        "last_name": member.last_name,
+        "email": member.email,
+        "job": appointment.job,
+        "budget": budget.hours_per_year if budget else None,
+        "roles": StaffRole.objects.filter(
+            staff_member=member, school=school, school_year=year
+        ).values_list("role_id", flat=True),
+    }
+    form = StaffForm(request.POST or None, roles=roles, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            services.update_staff_member(
+                member=member,
+                school=school,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                job=data["job"],
+            )
+            if data["budget_hours"] is not None:
+                services.set_budget(
+                    member=member,
+                    school=school,
+                    school_year=year,
+                    hours_per_year=data["budget_hours"],
+                )
+            services.set_roles(
+                member=member, school=school, school_year=year, roles=list(data["roles"])
+            )
+        messages.success(request, _("Saved."))
+        url = reverse("teams:staff_detail", args=[school.pk, member.pk])
+        return redirect(f"{url}?year={year.start_year}")
+    return render(
+        request,
+        "teams/staff_form.html",
+        {
+            "school": school,
+            "year": year,
+            "member": member,
+            "form": form,
+        },
+    )
+
+
+@require_POST
+def staff_remove(request: HttpRequest, school_id: int, member_id: int) -> HttpResponse:
+    school = access.get_school(request.user, school_id, manage=True)
+    member = access.get_staff_member(request.user, school, member_id)
+    year = SchoolYear.from_param(request.POST.get("year"))
+    try:
+        services.end_appointment(member=member, school=school, school_year=year)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        url = reverse("teams:staff_detail", args=[school.pk, member.pk])
+        return redirect(f"{url}?year={year.start_year}")
+    messages.success(
+        request, _("%(name)s no longer works in this school.") % {"name": member.full_name}
+    )
+    return redirect(_staff_url(school, year))
+
+
+def roles(request: HttpRequest, school_id: int) -> HttpResponse:
+    school = access.get_school(request.user, school_id)
+    year = SchoolYear.from_param(request.GET.get("year") or request.POST.get("year"))
+    can_manage = access.access_for(request.user).can_manage_school(school.pk)
+    form = RoleForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.add_role(school=school, name=form.cleaned_data["name"])
+            except ValidationError as error:
+                form.add_error("name", error)
+            else:
+                messages.success(request, _("The role was added."))
+                return redirect(
+                    f"{reverse('teams:roles', args=[school.pk])}?year={year.start_year}"
+                )
+    holders = StaffRole.objects.filter(school=school, school_year=year).select_related(
+        "staff_member"
+    )
+    by_role: dict[int, list[StaffMember]] = {}
+    for held in holders:
+        by_role.setdefault(held.role_id, []).append(held.staff_member)
+    rows = [(role, by_role.get(role.pk, [])) for role in Role.objects.available_to(school)]
+    return render(
+        request,
+        "teams/roles.html",
+        {
+            "school": school,
+            "year": year,
+            "rows": rows,
+            "form": form,
+            "can_manage": can_manage,
+        },
+    )
+
+
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own tasks and hours, in every school they work in."""
+    year = SchoolYear.from_param(request.GET.get("year"))
+    member = StaffMember.objects.filter(user_id=request.user.pk or 0).first()
+    summaries = []
+    if member is not None:
+        schools = access.visible_schools(request.user).filter(
+            appointments__staff_member=member, appointments__is_active=True
+        )
+        summaries = [member_summary(member, school, year) for school in schools]
+    return render(
+        request,
+        "teams/my_tasks.html",
+        {
+            "member": member,
+            "summaries": summaries,
+            "year": year,
+            "years": SchoolYear.objects.all(),
+        },
+    )

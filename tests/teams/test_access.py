@@ -1,0 +1,148 @@
+"""Every school-scoped view against its role matrix, the outsider first."""
+
+import pytest
+from django.urls import reverse
+
+from teams.models import Assignment
+
+pytestmark = pytest.mark.django_db
+
+CAST = ["director", "coordinator", "staff_user", "group_admin", "outsider", "stranger"]
+
+
+def urls(w):
+    s, t, m = w.school.pk, w.tasks[0].pk, w.staff[0].pk
+    return {
+        "board": reverse("teams:board", args=[s]),
+        "task": reverse("teams:task", args=[s, t]),
+        "staff": reverse("teams:staff", args=[s]),
+        "staff_detail": reverse("teams:staff_detail", args=[s, m]),
+        "staff_edit": reverse("teams:staff_edit", args=[s, m]),
+        "roles": reverse("teams:roles", args=[s]),
+        "task_list": reverse("teams:task_list", args=[s]),
+        "task_edit": reverse("teams:task_edit", args=[s, t]),
+        "history": reverse("teams:history", args=[s]),
+        "export": reverse("teams:export", args=[s]),
+        "group": reverse("teams:group", args=[w.group.pk]),
+    }
+
+
+# Expected status of GET per page, for each member of the cast.
+READ = {
+    "board":        [200, 200, 200, 200, 404, 404],
+    "task":         [200, 200, 200, 200, 404, 404],
+    "staff":        [200, 200, 200, 200, 404, 404],
+    "staff_detail": [200, 200, 200, 200, 404, 404],
+    "staff_edit":   [200, 200, 403, 403, 404, 404],
+    "roles":        [200, 200, 200, 200, 404, 404],
+    "task_list":    [200, 200, 200, 200, 404, 404],
+    "task_edit":    [200, 200, 403, 403, 404, 404],
+    "history":      [200, 200, 200, 200, 404, 404],
+    "export":       [200, 200, 200, 200, 404, 404],
+    "group":        [404, 404, 404, 200, 404, 404],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("view", READ)
+@pytest.mark.parametrize("who", range(len(CAST)))
+def test_reading(client, world, view, who):
+    client.force_login(getattr(world, CAST[who]))
+    assert client.get(urls(world)[view]).status_code == READ[view][who]
+
+
+def post_assign(client, w, task, staff):
+    return client.post(
+        reverse("teams:assignment_add", args=[w.school.pk, task.pk]),
+        {
+            f"t{task.pk}-staff_member": staff.pk,
+            f"t{task.pk}-kind": "responsible",
+            "year": w.year.start_year,
+        },
+    )
+
+
+# Expected status of assigning a school task and a group task (302 = saved).
+WRITE = {
+    "school task": [302, 302, 403, 403, 404, 404],
+    "group task":  [403, 403, 403, 302, 404, 404],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("which", WRITE)
+@pytest.mark.parametrize("who", range(len(CAST)))
+def test_assigning(client, world, which, who):
+    client.force_login(getattr(world, CAST[who]))
+    task = world.tasks[0] if which == "school task" else world.group_task
+    response = post_assign(client, world, task, world.staff[0])
+    assert response.status_code == WRITE[which][who]
+    assert Assignment.objects.exists() == (WRITE[which][who] == 302)
+
+
+@pytest.mark.parametrize("who", ["staff_user", "group_admin", "outsider", "stranger"])
+def test_only_managers_change_the_team(client, world, who):
+    client.force_login(getattr(world, who))
+    s = world.school.pk
+    posts = [
+        (
+            reverse("teams:staff", args=[s]),
+            {"first_name": "X", "last_name": "Y", "job": "teacher", "budget_unit": "year"},
+        ),
+        (reverse("teams:roles", args=[s]), {"name": "Robotica"}),
+        (
+            reverse("teams:task_list", args=[s]),
+            {"title": "Eigen", "group": 1, "frequency": "weekly"},
+        ),
+        (reverse("teams:task_hide", args=[s, world.tasks[0].pk]), {}),
+        (
+            reverse("teams:bulk_assign", args=[s]),
+            {
+                "tasks": [world.tasks[0].pk],
+                "staff_member": world.staff[0].pk,
+                "kind": "responsible",
+            },
+        ),
+        (reverse("teams:copy_year", args=[s]), {}),
+        (reverse("teams:staff_remove", args=[s, world.staff[0].pk]), {}),
+    ]
+    expected = 403 if who in ("staff_user", "group_admin") else 404
+    for url, data in posts:
+        assert client.post(url, data).status_code == expected, url
+    world.tasks[0].refresh_from_db()
+    assert not world.tasks[0].is_hidden
+    assert not Assignment.objects.exists()
+
+
+def test_lists_never_show_another_schools_rows(client, world):
+    Assignment.objects.create(
+        school_task=world.other_task,
+        school_year=world.year,
+        kind="responsible",
+        staff_member=world.other_staff,
+    )
+    client.force_login(world.director)
+    pages = [
+        reverse("teams:board", args=[world.school.pk]),
+        reverse("teams:staff", args=[world.school.pk]),
+        reverse("teams:task_list", args=[world.school.pk]),
+        reverse("teams:history", args=[world.school.pk]),
+        reverse("teams:schools"),
+    ]
+    for url in pages:
+        page = client.get(url, follow=True).content.decode()
+        assert "Taak B" not in page and "Omer" not in page and "School B" not in page, url
+
+
+def test_school_list_shows_only_own_schools(client, world):
+    client.force_login(world.group_admin)
+    page = client.get(reverse("teams:schools")).content.decode()
+    assert "School A" in page and "School B" in page and "School C" not in page
+
+
+def test_home_sends_each_account_to_its_work(client, world):
+    for user, target in [
+        (world.director, reverse("teams:schools")),
+        (world.staff_user, reverse("teams:my_tasks")),
+        (world.group_admin, reverse("teams:schools")),
+    ]:
+        client.force_login(user)
+        assert client.get("/")["Location"] == target

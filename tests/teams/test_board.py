@@ -1,0 +1,494 @@
+"""The director's board and the pages around it."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tasks.models import TaskGroup
+from teams.distribution import task_row
+from teams.models import Assignment, Budget, SchoolTask
+
+from .factories import OwnTaskFactory, StaffMemberFactory, appoint
+
+pytestmark = pytest.mark.django_db
+R, B = Assignment.Kind.RESPONSIBLE, Assignment.Kind.BACKUP
+
+
+def assign(w, task, member, kind=R, **extra):
+    return Assignment.objects.create(
+        school_task=task, school_year=w.year, kind=kind, staff_member=member, **extra
+    )
+
+
+def board(client, w, **params):
+    return client.get(reverse("teams:board", args=[w.school.pk]), params)
+
+
+def shown(response):
+    return [row.task.display_title for s in response.context["sections"] for row in s.rows]
+
+
+class TestBoard:
+    def test_groups_tasks_with_responsibles_and_backups(self, client, world):
+        assign(world, world.tasks[0], world.staff[0])
+        assign(world, world.tasks[0], world.staff[1], B)
+        client.force_login(world.director)
+        response = board(client, world)
+        assert shown(response) == ["Groepstaak", "Taak A0", "Taak A1", "Taak A2"]
+        page = response.content.decode()
+        assert "Ann A" in page and "Bert A" in page
+
+    @pytest.mark.parametrize(
+        ("params", "expected"),
+        [
+            ({"unassigned": "1"}, ["Groepstaak", "Taak A2"]),
+            ({"without_backup": "1"}, ["Groepstaak", "Taak A1", "Taak A2"]),
+            ({"person": "ann"}, ["Taak A0"]),
+            ({"person": "bert"}, ["Taak A0", "Taak A1"]),
+        ],
+    )
+    def test_filters(self, client, world, params, expected):
+        assign(world, world.tasks[0], world.staff[0])
+        assign(world, world.tasks[0], world.staff[1], B)
+        assign(world, world.tasks[1], world.staff[1])
+        ids = {"ann": world.staff[0].pk, "bert": world.staff[1].pk}
+        if "person" in params:
+            params = {"person": ids[params["person"]]}
+        client.force_login(world.coordinator)
+        assert shown(board(client, world, **params)) == expected
+
+    def test_filter_by_group(self, client, world):
+        OwnTaskFactory(
+            school=world.school,
+            title="Mediawijsheid",
+            group=TaskGroup.objects.get(kind="pedagogical"),
+        )
+        client.force_login(world.director)
+        group = TaskGroup.objects.get(kind="pedagogical").pk
+        assert shown(board(client, world, group=group)) == ["Mediawijsheid"]
+
+    def test_hidden_tasks_are_off_the_board(self, client, world):
+        SchoolTask.objects.filter(pk=world.tasks[2].pk).update(is_hidden=True)
+        client.force_login(world.director)
+        assert "Taak A2" not in shown(board(client, world))
+
+    def test_people_over_budget_are_flagged(self, client, world):
+        Budget.objects.create(
+            staff_member=world.staff[0],
+            school=world.school,
+            school_year=world.year,
+            hours_per_year=Decimal(12),
+        )
+        for task in world.tasks:
+            assign(world, task, world.staff[0])  # 30 hours against 12
+        client.force_login(world.director)
+        response = board(client, world)
+        load = next(x for x in response.context["board"].loads if x.member == world.staff[0])
+        assert (load.responsible_hours, load.percent) == (30, 250)
+        assert "250% · " in response.content.decode()
+
+    def test_query_count_is_the_same_for_small_and_large_schools(self, client, world):
+        def queries() -> int:
+            client.force_login(world.director)
+            with CaptureQueriesContext(connection) as captured:
+                assert board(client, world).status_code == 200
+            return len(captured)
+
+        def grow(tasks: int, staff: int) -> None:
+            members = [appoint(StaffMemberFactory(), world.school) for _ in range(staff)]
+            new = SchoolTask.objects.bulk_create(
+                SchoolTask(
+                    school=world.school,
+                    title=f"T{i}",
+                    group_id=world.tasks[0].group_id,
+                    local_hours=5,
+                )
+                for i in range(tasks)
+            )
+            Assignment.objects.bulk_create(
+                Assignment(
+                    school_task=task,
+                    school_year=world.year,
+                    kind=R,
+                    staff_member=members[i % staff],
+                )
+                for i, task in enumerate(new)
+            )
+            Budget.objects.bulk_create(
+                Budget(
+                    staff_member=m, school=world.school, school_year=world.year, hours_per_year=50
+                )
+                for m in members
+            )
+
+        grow(10, 5)
+        small = queries()
+        grow(490, 95)
+        assert SchoolTask.objects.filter(school=world.school).count() > 500
+        assert queries() == small
+
+
+class TestAssigningInTheBrowserWay:
+    def post_add(self, client, w, task, **fields):
+        data = {f"t{task.pk}-{k}": v for k, v in fields.items()}
+        return client.post(
+            reverse("teams:assignment_add", args=[w.school.pk, task.pk]),
+            {**data, "year": w.year.start_year},
+            **self.headers,
+        )
+
+    headers: dict[str, str] = {}
+
+    def test_plain_form_post_redirects_to_the_task(self, client, world):
+        client.force_login(world.director)
+        task = world.tasks[0]
+        response = self.post_add(
+            client,
+            world,
+            task,
+            staff_member=world.staff[0].pk,
+            kind=R,
+            state=task_row(task, world.year).state,
+        )
+        assert response.status_code == 302
+        assert response["Location"].startswith(
+            reverse("teams:task", args=[world.school.pk, task.pk])
+        )
+        assert Assignment.objects.get().staff_member == world.staff[0]
+
+    def test_htmx_post_returns_the_task_block_and_refreshes_the_panel(self, client, world):
+        client.force_login(world.director)
+        task = world.tasks[0]
+        response = client.post(
+            reverse("teams:assignment_add", args=[world.school.pk, task.pk]),
+            {
+                f"t{task.pk}-staff_member": world.staff[0].pk,
+                f"t{task.pk}-kind": R,
+                "year": world.year.start_year,
+            },
+            HTTP_HX_REQUEST="true",
+        )
+        body = response.content.decode()
+        assert body.strip().startswith(f'<tbody id="task-{task.pk}"')
+        assert "Ann A" in body and "Opgeslagen." in body
+        assert response["HX-Trigger"] == "assignmentsChanged"
+        panel = client.get(
+            reverse("teams:board", args=[world.school.pk]), {"panel": "1"}, HTTP_HX_REQUEST="true"
+        )
+        assert panel.content.decode().strip().startswith('<div id="load-panel"')
+
+    def test_htmx_open_and_close_a_task(self, client, world):
+        client.force_login(world.director)
+        url = reverse("teams:task", args=[world.school.pk, world.tasks[0].pk])
+        opened = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+        closed = client.get(url, {"closed": "1"}, HTTP_HX_REQUEST="true").content.decode()
+        assert "task-editor" in opened and "task-editor" not in closed
+
+    def test_missing_person_is_a_form_error(self, client, world):
+        client.force_login(world.director)
+        response = self.post_add(client, world, world.tasks[0], kind=R)
+        assert response.status_code == 200
+        assert "Kies een personeelslid" in response.content.decode()
+        assert not Assignment.objects.exists()
+
+    def test_second_director_gets_a_conflict_and_nothing_is_lost(self, client, world):
+        task = world.tasks[0]
+        seen = task_row(task, world.year).state
+        assign(world, task, world.staff[1])  # the coordinator was quicker
+        client.force_login(world.director)
+        response = self.post_add(
+            client, world, task, staff_member=world.staff[0].pk, kind=R, state=seen
+        )
+        page = client.get(response["Location"]).content.decode()
+        assert "Iemand anders heeft" in page and "Bert A" in page
+        assert list(Assignment.objects.values_list("staff_member", flat=True)) == [
+            world.staff[1].pk
+        ]
+
+    def test_editing_a_stale_assignment_keeps_the_users_input(self, client, world):
+        a = assign(world, world.tasks[0], world.staff[0])
+        Assignment.objects.filter(pk=a.pk).update(version=2, hours=Decimal(7))
+        client.force_login(world.director)
+        response = client.post(
+            reverse("teams:assignment_change", args=[world.school.pk, a.pk]),
+            {
+                f"a{a.pk}-staff_member": world.staff[2].pk,
+                f"a{a.pk}-kind": R,
+                f"a{a.pk}-hours": "3",
+                f"a{a.pk}-version": "1",
+            },
+        )
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Iemand anders heeft deze toewijzing intussen gewijzigd" in page
+        assert 'value="3"' in page  # what the user typed is still there
+        a.refresh_from_db()
+        assert (a.staff_member, a.hours) == (world.staff[0], 7)
+
+    def test_reassign_and_unassign(self, client, world):
+        a = assign(world, world.tasks[0], world.staff[0])
+        client.force_login(world.coordinator)
+        client.post(
+            reverse("teams:assignment_change", args=[world.school.pk, a.pk]),
+            {
+                f"a{a.pk}-staff_member": world.staff[1].pk,
+                f"a{a.pk}-kind": B,
+                f"a{a.pk}-hours": "2",
+                f"a{a.pk}-version": "1",
+            },
+        )
+        a.refresh_from_db()
+        assert (a.staff_member, a.kind, a.hours, a.version) == (world.staff[1], B, 2, 2)
+        client.post(
+            reverse("teams:assignment_remove", args=[world.school.pk, a.pk]), {"version": "2"}
+        )
+        assert not Assignment.objects.exists()
+
+
+class TestMassAssignment:
+    def test_a_person_from_another_school_is_not_a_choice(self, client, world):
+        client.force_login(world.director)
+        task = world.tasks[0]
+        response = client.post(
+            reverse("teams:assignment_add", args=[world.school.pk, task.pk]),
+            {f"t{task.pk}-staff_member": world.other_staff.pk, f"t{task.pk}-kind": R},
+        )
+        assert response.status_code == 200
+        assert not Assignment.objects.exists()
+
+    def test_an_assignment_of_another_school_is_404_through_this_school(self, client, world):
+        other = Assignment.objects.create(
+            school_task=world.other_task,
+            school_year=world.year,
+            kind=R,
+            staff_member=world.other_staff,
+        )
+        client.force_login(world.director)
+        change = client.post(
+            reverse("teams:assignment_change", args=[world.school.pk, other.pk]),
+            {f"a{other.pk}-partner": "x", f"a{other.pk}-kind": R, f"a{other.pk}-version": "1"},
+        )
+        remove = client.post(
+            reverse("teams:assignment_remove", args=[world.school.pk, other.pk]), {"version": "1"}
+        )
+        assert (change.status_code, remove.status_code) == (404, 404)
+        assert Assignment.objects.filter(pk=other.pk, partner="").exists()
+
+    def test_a_task_of_another_school_through_this_school_is_404(self, client, world):
+        client.force_login(world.director)
+        task = world.other_task
+        response = client.post(
+            reverse("teams:assignment_add", args=[world.school.pk, task.pk]),
+            {f"t{task.pk}-partner": "x", f"t{task.pk}-kind": R},
+        )
+        assert response.status_code == 404
+
+    def test_bulk_assign_ignores_tasks_of_another_school(self, client, world):
+        client.force_login(world.director)
+        response = client.post(
+            reverse("teams:bulk_assign", args=[world.school.pk]),
+            {
+                "tasks": [world.tasks[0].pk, world.other_task.pk],
+                "staff_member": world.staff[0].pk,
+                "kind": R,
+                "year": world.year.start_year,
+            },
+            follow=True,
+        )
+        assert "Selecteer minstens één taak" in response.content.decode()
+        assert not Assignment.objects.exists()
+
+    def test_bulk_assign(self, client, world):
+        client.force_login(world.director)
+        response = client.post(
+            reverse("teams:bulk_assign", args=[world.school.pk]),
+            {
+                "tasks": [t.pk for t in world.tasks],
+                "staff_member": world.staff[0].pk,
+                "kind": R,
+                "year": world.year.start_year,
+            },
+            follow=True,
+        )
+        assert "3 taken gegeven aan Ann A" in response.content.decode()
+        assert Assignment.objects.filter(staff_member=world.staff[0]).count() == 3
+
+    def test_staff_of_another_school_cannot_be_edited_or_seen(self, client, world):
+        client.force_login(world.director)
+        for name in ("teams:staff_detail", "teams:staff_edit"):
+            url = reverse(name, args=[world.school.pk, world.other_staff.pk])
+            assert client.get(url).status_code == 404
+
+
+class TestStaff:
+    def test_add_with_budget_in_hours_per_week_and_roles(self, client, world):
+        client.force_login(world.director)
+        coach = world.school.pk and __import__("teams.models").models.Role.objects.get(
+            key="media_coach"
+        )
+        response = client.post(
+            reverse("teams:staff", args=[world.school.pk]),
+            {
+                "first_name": "Dirk",
+                "last_name": "Dewit",
+                "email": "dirk@example.org",
+                "job": "teacher",
+                "budget": "2",
+                "budget_unit": "week",
+                "roles": [coach.pk],
+                "year": world.year.start_year,
+            },
+            follow=True,
+        )
+        assert "Dirk Dewit is toegevoegd." in response.content.decode()
+        budget = Budget.objects.get(staff_member__last_name="Dewit")
+        assert budget.hours_per_year == 74
+        assert budget.school == world.school
+
+    @pytest.mark.parametrize(
+        ("amount", "unit", "hours"), [("0.5", "fte", 703), ("120", "year", 120), ("3", "week", 111)]
+    )
+    def test_budget_units(self, client, world, amount, unit, hours):
+        client.force_login(world.coordinator)
+        member = world.staff[0]
+        client.post(
+            reverse("teams:staff_edit", args=[world.school.pk, member.pk]),
+            {
+                "first_name": member.first_name,
+                "last_name": member.last_name,
+                "email": "",
+                "job": "teacher",
+                "budget": amount,
+                "budget_unit": unit,
+                "year": world.year.start_year,
+            },
+        )
+        assert Budget.objects.get(staff_member=member).hours_per_year == hours
+
+    def test_impossible_budget_is_refused(self, client, world):
+        client.force_login(world.coordinator)
+        member = world.staff[0]
+        response = client.post(
+            reverse("teams:staff_edit", args=[world.school.pk, member.pk]),
+            {
+                "first_name": "A",
+                "last_name": "B",
+                "job": "teacher",
+                "budget": "2",
+                "budget_unit": "fte",
+            },
+        )
+        assert response.status_code == 200
+        assert not Budget.objects.exists()
+
+    def test_staff_page_shows_tasks_and_hours(self, client, world):
+        Budget.objects.create(
+            staff_member=world.staff[0],
+            school=world.school,
+            school_year=world.year,
+            hours_per_year=40,
+        )
+        assign(world, world.tasks[0], world.staff[0])
+        assign(world, world.tasks[1], world.staff[0], B)
+        client.force_login(world.staff_user)
+        response = client.get(
+            reverse("teams:staff_detail", args=[world.school.pk, world.staff[0].pk])
+        )
+        summary = response.context["summary"]
+        assert (summary.responsible_hours, summary.backup_hours, summary.percent) == (10, 0, 25)
+
+    def test_my_tasks(self, client, world):
+        assign(world, world.tasks[2], world.staff[2])  # Carla has the staff login
+        client.force_login(world.staff_user)
+        page = client.get(reverse("teams:my_tasks")).content.decode()
+        assert "Taak A2" in page and "School A" in page and "Taak A0" not in page
+
+
+class TestTaskList:
+    def test_hide_and_restore(self, client, world):
+        client.force_login(world.director)
+        url = reverse("teams:task_hide", args=[world.school.pk, world.tasks[0].pk])
+        client.post(url, {"hidden": "1"})
+        assert SchoolTask.objects.get(pk=world.tasks[0].pk).is_hidden
+        client.post(url, {"hidden": "0"})
+        assert not SchoolTask.objects.get(pk=world.tasks[0].pk).is_hidden
+
+    def test_add_own_task(self, client, world):
+        client.force_login(world.coordinator)
+        group = TaskGroup.objects.get(kind="policy")
+        client.post(
+            reverse("teams:task_list", args=[world.school.pk]),
+            {"title": "Robotica-club", "group": group.pk, "hours": "15", "frequency": "weekly"},
+        )
+        task = SchoolTask.objects.get(title="Robotica-club")
+        assert (task.school, task.task_group, task.hours) == (world.school, group, 15)
+
+    def test_group_admin_adds_a_group_task(self, client, world):
+        client.force_login(world.group_admin)
+        group = TaskGroup.objects.get(kind="technical")
+        client.post(
+            reverse("teams:group", args=[world.group.pk]),
+            {"title": "Raamcontract printers", "group": group.pk, "frequency": "yearly"},
+        )
+        assert SchoolTask.objects.get(title="Raamcontract printers").school_group == world.group
+
+
+def test_export_is_safe_to_open(client, world):
+    assign(world, world.tasks[0], world.staff[0], note='=HYPERLINK("http://x")')
+    assign(world, world.tasks[0], world.staff[1], B)
+    client.force_login(world.staff_user)
+    response = client.get(reverse("teams:export", args=[world.school.pk]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:6] == ("Code", "Groep", "Taak", "Verantwoordelijke", "Back-up", "Uren per jaar")
+    row = next(r for r in rows if r[2] == "Taak A0")
+    assert (row[3], row[4], row[5]) == ("Ann A", "Bert A", 10)
+    note = next(c for c in sheet.iter_rows() for c in c if c.value and str(c.value).startswith("="))
+    assert note.data_type == "s" and note.quotePrefix
+
+
+def test_history_shows_who_changed_what(client, world):
+    client.force_login(world.director)
+    task = world.tasks[0]
+    client.post(
+        reverse("teams:assignment_add", args=[world.school.pk, task.pk]),
+        {
+            f"t{task.pk}-staff_member": world.staff[0].pk,
+            f"t{task.pk}-kind": R,
+            "year": world.year.start_year,
+        },
+    )
+    a = Assignment.objects.get()
+    client.post(
+        reverse("teams:assignment_change", args=[world.school.pk, a.pk]),
+        {f"a{a.pk}-staff_member": world.staff[1].pk, f"a{a.pk}-kind": R, f"a{a.pk}-version": "1"},
+    )
+    response = client.get(reverse("teams:history", args=[world.school.pk]))
+    entries = [e for e in response.context["page"].object_list if e.subject == "Toewijzing"]
+    assert [e.action for e in entries] == ["~", "+"]
+    assert entries[0].who == world.director.get_full_name()
+    assert ("persoon", "Ann A", "Bert A") in entries[0].changes
+
+
+def test_history_query_count_is_fixed(client, world):
+    client.force_login(world.director)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("teams:history", args=[world.school.pk]))
+        return len(captured)
+
+    assign(world, world.tasks[0], world.staff[0])
+    small = queries()
+    for task in world.tasks[1:]:
+        for member in world.staff:
+            a = assign(world, task, member)
+            a.hours = 3
+            a.save()
+    assert queries() == small
