@@ -7,6 +7,7 @@ A "task" in ICT-team is an item of the ICT catalogue, so Celery code lives in
 
 import logging
 import os
+import threading
 from typing import Any
 
 from celery import Celery
@@ -27,15 +28,27 @@ BROKER_ERRORS = (OperationalError, KombuError, OSError, TimeoutError)
 def enqueue_on_commit(job: Any, *args: Any) -> None:
     """Send ``job(*args)`` to the broker once the current transaction commits.
 
-    The caller must already have recorded the work in the database: when the
-    broker is down or hung, sending fails fast, is logged, and a periodic scan
-    picks the recorded work up later. The web request never waits on it.
+    The caller must already have recorded the work in the database. Sending
+    happens on a background thread, so a request never waits on the broker;
+    when the broker is down or hung, the failure is logged and a periodic
+    scan picks the recorded work up later. Without a broker (jobs run
+    in-process) the job runs right after the commit, in this thread.
     """
 
     def send() -> None:
-        try:
-            job.apply_async(args=args, retry=False)
-        except BROKER_ERRORS:
-            logger.warning("Broker unavailable; %s%r left for the periodic scan", job.name, args)
+        if app.conf.task_always_eager:
+            job.apply_async(args=args)
+            return
+        threading.Thread(target=publish, args=(job, args), daemon=True).start()
 
     transaction.on_commit(send)
+
+
+def publish(job: Any, args: tuple[Any, ...]) -> bool:
+    """Hand a job to the broker; False (and a warning in the log) when it cannot."""
+    try:
+        job.apply_async(args=args, retry=False)
+    except BROKER_ERRORS:
+        logger.warning("Broker unavailable; %s%r left for the periodic scan", job.name, args)
+        return False
+    return True

@@ -230,6 +230,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "teams.jobs.adopt_catalogue_everywhere",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Picks up recalculations whose job never reached the broker.
+    "recalculate-requested-workload": {
+        "task": "teams.jobs.recalculate_requested_job",
+        "schedule": 60.0,
+    },
+    "recalculate-all-workload-nightly": {
+        "task": "teams.jobs.recalculate_all_job",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ictteam.bulk import insert_rows
+
 from .importer import ParsedTask, ParsedWorkbook
 from .models import Task, TaskGroup
 
@@ -204,40 +206,24 @@ INSERTED_FIELDS = (
 
 
 def _insert(rows: list[ParsedTask], now: datetime) -> None:
-    """Insert new tasks with multi-row INSERT statements.
+    """Insert new tasks; the importer has already normalised every value.
 
-    ``bulk_create`` runs every value of every row through the field API, which
-    alone takes longer than reading the workbook. The importer has already
-    normalised every value (text, a group id, hours as a two-place Decimal,
-    which both database drivers adapt), so only the timestamp goes through its
-    field, once; the SQL is the same multi-row INSERT.
+    Text, a group id and hours as a two-place Decimal (which both database
+    drivers adapt) go in as they are; only the timestamp goes through its field.
     """
-    if not rows:
-        return
-    meta = Task._meta
-    fields = [meta.get_field(name) for name in INSERTED_FIELDS]
-    stamp = meta.get_field("created_at").get_db_prep_save(now, connection)
-    values = [
-        (
-            row.code, row.title, row.title_key, row.description, row.group.pk,
-            row.suggested_role, row.frequency, row.hours_per_year,
-            row.level, True, None, stamp, stamp,
-        )
-        for row in rows
-    ]  # fmt: skip
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(str(f.column)) for f in fields)  # type: ignore[union-attr]
-    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    limit = connection.features.max_query_params or 65_535
-    per_statement = max(1, min(WRITE_BATCH, limit // len(fields)))
-    with connection.cursor() as cursor:
-        for start in range(0, len(values), per_statement):
-            chunk = values[start : start + per_statement]
-            cursor.execute(
-                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608
-                + ", ".join([placeholders] * len(chunk)),
-                [value for row in chunk for value in row],
+    stamp = Task._meta.get_field("created_at").get_db_prep_save(now, connection)  # type: ignore[union-attr]
+    insert_rows(
+        Task,
+        INSERTED_FIELDS,
+        [
+            (
+                row.code, row.title, row.title_key, row.description, row.group.pk,
+                row.suggested_role, row.frequency, row.hours_per_year,
+                row.level, True, None, stamp, stamp,
             )
+            for row in rows
+        ],
+    )  # fmt: skip
 
 
 def _update(changes: list[Change], now: datetime) -> None:

@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 
 from .access import staff_for_task
 from .models import Assignment, SchoolTask, SchoolYear, StaffMember
+from .workload import request_recalculation, schools_of
 
 Kind = Assignment.Kind
 
@@ -117,6 +118,7 @@ def add_assignment(
             raise ValidationError(
                 _("%(name)s already has this task.") % {"name": data.staff_member}
             ) from exc
+        request_recalculation(school_ids=schools_of(task), school_year=school_year)
     return assignment
 
 
@@ -160,6 +162,9 @@ def change_assignment(
             raise ValidationError(
                 _("%(name)s already has this task.") % {"name": data.staff_member}
             ) from exc
+        request_recalculation(
+            school_ids=schools_of(current.school_task), school_year=current.school_year
+        )
     return current
 
 
@@ -173,6 +178,13 @@ def remove_assignment(*, assignment: Assignment, expected_version: int) -> None:
         if current.version != expected_version:
             raise Conflict(_("Someone else changed this assignment meanwhile; it was not removed."))
         current.delete()
+        request_recalculation(
+            school_ids=schools_of(current.school_task), school_year=current.school_year
+        )
+
+
+def _schools(tasks: list[SchoolTask]) -> set[int]:
+    return {school for task in tasks for school in schools_of(task)}
 
 
 def _allowed_staff(tasks: list[SchoolTask]) -> dict[int, set[int]]:
@@ -223,6 +235,7 @@ def assign_many(
             if task.pk not in theirs
         ]
         bulk_create_with_history(new, Assignment, batch_size=500)
+        request_recalculation(school_ids=_schools(locked), school_year=school_year)
     return len(new), len(theirs)
 
 
@@ -260,4 +273,5 @@ def copy_year(*, tasks: list[SchoolTask], source: SchoolYear, target: SchoolYear
             and (old.staff_member_id is None or old.staff_member_id in allowed[old.school_task_id])
         ]
         bulk_create_with_history(new, Assignment, batch_size=500)
+        request_recalculation(school_ids=_schools(locked), school_year=target)
     return len(new)

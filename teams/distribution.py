@@ -122,8 +122,21 @@ class Board:
         without_backup: bool = False,
         staff_id: int | None = None,
         group_id: int | None = None,
+        single: bool = False,
+        at_risk: bool = False,
     ) -> list[TaskRow]:
+        """The rows that pass every filter given; ``single`` keeps tasks with one responsible
+        and no backup, ``at_risk`` tasks whose only responsible is overloaded here."""
         rows = self.rows
+        if single:
+            rows = [row for row in rows if len(row.responsibles) == 1 and not row.has_backup]
+        if at_risk:
+            over = {load.member.pk for load in self.loads if self.is_overloaded(load)}
+            rows = [
+                row
+                for row in rows
+                if len(row.responsibles) == 1 and row.responsibles[0].staff_member_id in over
+            ]
         if unassigned:
             rows = [row for row in rows if row.is_unassigned]
         if without_backup:
@@ -144,10 +157,14 @@ class Board:
     def without_backup_count(self) -> int:
         return sum(1 for row in self.rows if not row.has_backup)
 
+    def is_overloaded(self, load: PersonLoad) -> bool:
+        if load.percent is None:
+            return load.responsible_hours > 0
+        return load.percent > self.school.overloaded_above_percent
+
     @property
     def overloaded_count(self) -> int:
-        limit = self.school.overloaded_above_percent
-        return sum(1 for load in self.loads if load.percent is not None and load.percent > limit)
+        return sum(1 for load in self.loads if self.is_overloaded(load))
 
 
 def board_tasks(school: School, school_year: SchoolYear) -> QuerySet[SchoolTask]:

@@ -28,6 +28,7 @@ from .models import (
     StaffMember,
     StaffRole,
 )
+from .workload import request_recalculation, schools_of
 
 # --- Task lists -----------------------------------------------------------------------------
 
@@ -95,6 +96,7 @@ def add_own_task(
     )
     task.full_clean()
     task.save()
+    request_recalculation(school_ids=schools_of(task), school_year=SchoolYear.current())
     return task
 
 
@@ -102,6 +104,7 @@ def set_hidden(*, task: SchoolTask, hidden: bool) -> None:
     """Mark a task not applicable here (hidden), or restore it; assignments are kept."""
     task.is_hidden = hidden
     task.save(update_fields=["is_hidden"])
+    request_recalculation(school_ids=schools_of(task), school_year=SchoolYear.current())
 
 
 def set_local_values(
@@ -119,7 +122,29 @@ def set_local_values(
         task.title, task.description = title.strip(), description.strip()
     task.full_clean()
     task.save()
+    request_recalculation(school_ids=schools_of(task), school_year=SchoolYear.current())
     return task
+
+
+def _group_schools(school: School) -> list[int]:
+    """A school and, in a school group, its sister schools: a person's budget in one
+    decides how their group-level work is divided over all of them."""
+    if school.school_group_id is None:
+        return [school.pk]
+    return list(
+        School.objects.filter(school_group_id=school.school_group_id).values_list("pk", flat=True)
+    )
+
+
+def set_thresholds(*, school: School, busy_from: int, overloaded_above: int) -> None:
+    """The utilisation (in %) from which a person counts as busy, and as overloaded."""
+    if not 0 < busy_from <= overloaded_above <= 1000:
+        raise ValidationError(
+            _("“Busy from” must be above 0 and at most “overloaded above”, which is at most 1000.")
+        )
+    school.busy_from_percent, school.overloaded_above_percent = busy_from, overloaded_above
+    school.save(update_fields=["busy_from_percent", "overloaded_above_percent"])
+    request_recalculation(school_ids=[school.pk], school_year=SchoolYear.current())
 
 
 # --- Staff, budgets and roles ---------------------------------------------------------------
@@ -191,6 +216,7 @@ def end_appointment(*, member: StaffMember, school: School, school_year: SchoolY
             % {"name": member.full_name, "year": school_year}
         )
     Appointment.objects.filter(staff_member=member, school=school).update(is_active=False)
+    request_recalculation(school_ids=_group_schools(school), school_year=school_year)
 
 
 def set_budget(
@@ -209,6 +235,7 @@ def set_budget(
             budget.hours_per_year = hours_per_year
             budget.full_clean()
             budget.save()
+            request_recalculation(school_ids=_group_schools(school), school_year=school_year)
     return budget
 
 

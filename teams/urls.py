@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, schools, staff, task_list
+from .views import board, schools, staff, task_list, workload
 
 app_name = "teams"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("groups/<int:group_id>/", schools.group, name="group"),
     path("<int:school_id>/", board.board, name="board"),
     path("<int:school_id>/export/", board.export, name="export"),
+    path("<int:school_id>/workload/", workload.dashboard, name="workload"),
+    path("<int:school_id>/workload/limits/", workload.thresholds, name="thresholds"),
     path("<int:school_id>/bulk-assign/", board.bulk_assign, name="bulk_assign"),
     path("<int:school_id>/copy-year/", board.copy_year, name="copy_year"),
     path("<int:school_id>/tasks/<int:task_id>/", board.task_detail, name="task"),

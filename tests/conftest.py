@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import os
 import socket
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -97,3 +101,41 @@ def maintainer(db) -> User:  # type: ignore[no-untyped-def]
 def reader(db) -> User:  # type: ignore[no-untyped-def]
     """A signed-in user without catalogue rights."""
     return User.objects.create_user("lezer", password="unused-Pass-123")
+
+
+@contextmanager
+def celery_broker(url: str) -> Iterator[Any]:
+    """Point the project's Celery app at a broker for a while; jobs then leave the process.
+
+    The app keeps pools of connections to the broker it first used, so they are
+    dropped on the way in and out.
+    """
+    from ictteam.celery import app
+
+    saved = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
+    app.conf.update(broker_url=url, task_always_eager=False)
+    app._after_fork()
+    try:
+        yield app
+    finally:
+        app.conf.update(saved)
+        app._after_fork()
+
+
+def wait_until(condition: Any, seconds: float = 15.0) -> None:
+    """Poll ``condition`` until it holds; fail after ``seconds`` (a hang guard, not a timing)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"still not true after {seconds} s: {condition}")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def standard_data(db) -> None:  # type: ignore[no-untyped-def]
+    """The groups and roles migrations create, which a transactional test may have flushed."""
+    from tasks.models import TaskGroup
+    from teams.models import Role
+
+    TaskGroup.objects.ensure_standard()
+    Role.objects.ensure_standard()

@@ -32,3 +32,18 @@ def load_state(percent: int | None, school: Any) -> str:
     if percent >= school.busy_from_percent:
         return "busy"
     return "ok"
+
+
+@register.filter
+def staff_state(workload: Any, school: Any) -> str:
+    return str(workload.state(school))
+
+
+@register.filter
+def sees_workload(user: Any, school: Any) -> bool:
+    """Whether the account may open the school's workload dashboard (read from the
+    access the view already loaded for this request)."""
+    from teams.access import access_for
+
+    rights = access_for(user)
+    return rights.can_manage_school(school.pk) or school.pk in rights.group_school_ids

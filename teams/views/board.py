@@ -40,12 +40,16 @@ def board(request: HtmxHttpRequest, school_id: int) -> HttpResponse:
         "without_backup": request.GET.get("without_backup") == "1",
         "staff_id": _int(request.GET.get("person")),
         "group_id": _int(request.GET.get("group")),
+        "single": request.GET.get("single") == "1",
+        "at_risk": request.GET.get("at_risk") == "1",
     }
     rows = data.filtered(
         unassigned=bool(filters["unassigned"]),
         without_backup=bool(filters["without_backup"]),
         staff_id=filters["staff_id"],  # type: ignore[arg-type]
         group_id=filters["group_id"],  # type: ignore[arg-type]
+        single=bool(filters["single"]),
+        at_risk=bool(filters["at_risk"]),
     )
     can_manage = access.access_for(request.user).can_manage_school(school.pk)
     return render(

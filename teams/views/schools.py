@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from .. import access, services
-from ..distribution import build_board
+from ..dashboard import group_dashboard
 from ..forms import OwnTaskForm
 from ..history import school_history
 from ..models import SchoolTask, SchoolYear
@@ -40,8 +40,6 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
         )
         messages.success(request, _("The task was added."))
         return redirect(school_group)
-    schools = list(school_group.schools.all())
-    boards = [build_board(school, year) for school in schools]
     group_tasks = (
         SchoolTask.objects.filter(school_group=school_group)
         .visible()
@@ -54,7 +52,7 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
         {
             "school_group": school_group,
             "year": year,
-            "boards": boards,
+            "data": group_dashboard(school_group, year),
             "group_tasks": group_tasks,
             "form": form,
             "years": SchoolYear.objects.all(),

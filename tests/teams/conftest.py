@@ -53,7 +53,7 @@ def member(
 
 
 @pytest.fixture
-def world(db) -> World:
+def world(db, standard_data) -> World:
     group = SchoolGroupFactory(name="Scholengroep G")
     school = SchoolFactory(name="School A", school_group=group)
     other = SchoolFactory(name="School B", school_group=group)

@@ -24,6 +24,7 @@ def urls(w):
         "history": reverse("teams:history", args=[s]),
         "export": reverse("teams:export", args=[s]),
         "group": reverse("teams:group", args=[w.group.pk]),
+        "workload": reverse("teams:workload", args=[s]),
     }
 
 
@@ -40,6 +41,7 @@ READ = {
     "history":      [200, 200, 200, 200, 404, 404],
     "export":       [200, 200, 200, 200, 404, 404],
     "group":        [404, 404, 404, 200, 404, 404],
+    "workload":     [200, 200, 403, 200, 404, 404],
 }  # fmt: skip
 
 

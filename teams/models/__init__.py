@@ -1,0 +1,44 @@
+"""The teams app's models, one module per area; import them from here."""
+
+from .organisation import Membership, School, SchoolGroup, SchoolYear
+from .staff import (
+    HOURS_PER_WEEK_FULL_TIME,
+    HOURS_PER_YEAR_FULL_TIME,
+    MAX_BUDGET_HOURS,
+    STANDARD_ROLE_NAMES,
+    STANDARD_ROLES,
+    WEEKS_PER_SCHOOL_YEAR,
+    Appointment,
+    Budget,
+    Job,
+    Role,
+    StaffMember,
+    StaffRole,
+)
+from .tasks import Assignment, SchoolTask
+from .workload import GROUP_KINDS, StaffWorkload, WorkloadRequest, WorkloadSnapshot
+
+__all__ = [
+    "GROUP_KINDS",
+    "HOURS_PER_WEEK_FULL_TIME",
+    "HOURS_PER_YEAR_FULL_TIME",
+    "MAX_BUDGET_HOURS",
+    "STANDARD_ROLES",
+    "STANDARD_ROLE_NAMES",
+    "WEEKS_PER_SCHOOL_YEAR",
+    "Appointment",
+    "Assignment",
+    "Budget",
+    "Job",
+    "Membership",
+    "Role",
+    "School",
+    "SchoolGroup",
+    "SchoolTask",
+    "SchoolYear",
+    "StaffMember",
+    "StaffRole",
+    "StaffWorkload",
+    "WorkloadRequest",
+    "WorkloadSnapshot",
+]

@@ -1,0 +1,188 @@
+"""The organisation: school years, school groups, schools, and who may do what in them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class SchoolYear(models.Model):
+    """A Flemish school year, 1 September to 31 August; 2026 means 2026-2027."""
+
+    start_year = models.PositiveSmallIntegerField(
+        _("first calendar year"), unique=True, validators=[MinValueValidator(2000)]
+    )
+
+    class Meta:
+        ordering = ["-start_year"]
+        verbose_name = _("school year")
+        verbose_name_plural = _("school years")
+
+    def __str__(self) -> str:
+        return f"{self.start_year}-{self.start_year + 1}"
+
+    @property
+    def starts_on(self) -> date:
+        return date(self.start_year, 9, 1)
+
+    @property
+    def ends_on(self) -> date:
+        return date(self.start_year + 1, 8, 31)
+
+    @staticmethod
+    def start_year_of(day: date) -> int:
+        return day.year if day.month >= 9 else day.year - 1
+
+    @classmethod
+    def current(cls) -> SchoolYear:
+        """The school year today falls in, created on first use."""
+        year, _created = cls.objects.get_or_create(
+            start_year=cls.start_year_of(timezone.localdate())
+        )
+        return year
+
+    @classmethod
+    def from_param(cls, value: str | None) -> SchoolYear:
+        """The year a page asks for (``?year=2026``): any year on record, or the
+        current or next one (created on first use); otherwise the current year."""
+        current = cls.current()
+        try:
+            start = int(value or "")
+        except ValueError:
+            return current
+        year = cls.objects.filter(start_year=start).first()
+        if year is None and start == current.start_year + 1:
+            year = cls.objects.create(start_year=start)
+        return year or current
+
+    def previous(self) -> SchoolYear | None:
+        return SchoolYear.objects.filter(start_year=self.start_year - 1).first()
+
+    def next(self) -> int:
+        return self.start_year + 1
+
+
+class SchoolGroup(models.Model):
+    """A *scholengroep* or *scholengemeenschap*: schools that pool ICT work."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("school group")
+        verbose_name_plural = _("school groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("teams:group", args=[self.pk])
+
+
+class School(models.Model):
+    school_group = models.ForeignKey(
+        SchoolGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="schools",
+        verbose_name=_("school group"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    institution_number = models.CharField(
+        _("institution number"), max_length=20, blank=True, help_text=_("instellingsnummer")
+    )
+    # Workload states, in percent of the budget (used by the workload dashboard).
+    busy_from_percent = models.PositiveSmallIntegerField(_("busy from (%)"), default=80)
+    overloaded_above_percent = models.PositiveSmallIntegerField(
+        _("overloaded above (%)"), default=100
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution_number"],
+                condition=~Q(institution_number=""),
+                name="school_unique_institution_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(busy_from_percent__lte=models.F("overloaded_above_percent")),
+                name="school_thresholds_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("teams:board", args=[self.pk])
+
+
+class Membership(models.Model):
+    """What an account may do: manage a school, work in it, run a group, or follow pilots."""
+
+    class Kind(models.TextChoices):
+        DIRECTOR = "director", _("director")
+        COORDINATOR = "coordinator", _("ICT coordinator")
+        STAFF = "staff", _("staff member")
+        GROUP_ADMIN = "group_admin", _("school group administrator")
+        DEPARTMENT = "department", _("department viewer")
+
+    SCHOOL_KINDS = (Kind.DIRECTOR, Kind.COORDINATOR, Kind.STAFF)
+    MANAGING_KINDS = (Kind.DIRECTOR, Kind.COORDINATOR)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+    school_group = models.ForeignKey(
+        SchoolGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=["director", "coordinator", "staff"])
+                    & Q(school__isnull=False)
+                    & Q(school_group__isnull=True)
+                )
+                | (Q(kind="group_admin") & Q(school__isnull=True) & Q(school_group__isnull=False))
+                | (Q(kind="department") & Q(school__isnull=True) & Q(school_group__isnull=True)),
+                name="membership_scope_fits_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "school"],
+                condition=Q(school__isnull=False),
+                name="membership_unique_in_school",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "school_group"],
+                condition=Q(school_group__isnull=False),
+                name="membership_unique_in_group",
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(kind="department"), name="membership_unique_department"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.school or self.school_group or ""
+        return f"{self.user}: {self.get_kind_display()} {scope}".strip()

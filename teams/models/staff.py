@@ -1,0 +1,236 @@
+"""Staff: people, the schools they work in, their ICT budgets and roles."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .organisation import School, SchoolYear
+
+# A full-time post: 38 hours a week over the 37 weeks of a Flemish school year.
+HOURS_PER_WEEK_FULL_TIME = Decimal(38)
+WEEKS_PER_SCHOOL_YEAR = Decimal(37)
+HOURS_PER_YEAR_FULL_TIME = HOURS_PER_WEEK_FULL_TIME * WEEKS_PER_SCHOOL_YEAR
+MAX_BUDGET_HOURS = Decimal(2000)
+
+
+class Job(models.TextChoices):
+    TEACHER = "teacher", _("teacher")
+    ICT_COORDINATOR = "ict_coordinator", _("ICT coordinator")
+    DIRECTOR = "director", _("director")
+    ADMINISTRATIVE = "administrative", _("administrative staff")
+    EXTERNAL = "external", _("external partner")
+
+
+class StaffMemberQuerySet(models.QuerySet["StaffMember"]):
+    def in_school(self, school: School) -> StaffMemberQuerySet:
+        return self.filter(appointments__school=school, appointments__is_active=True)
+
+
+class StaffMember(models.Model):
+    """A person who can take ICT work: usually staff of one school, sometimes of several.
+
+    The schools a person works in are their appointments; a group-level
+    coordinator has an appointment in every school they serve.
+    """
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("e-mail"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_member",
+        verbose_name=_("login account"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StaffMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff members")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Appointment(models.Model):
+    """That a staff member works in a school, and in which job."""
+
+    staff_member = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, related_name="appointments"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="appointments")
+    job = models.CharField(_("job"), max_length=20, choices=Job.choices, default=Job.TEACHER)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff_member", "school"], name="appointment_unique_per_school"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_member} @ {self.school}"
+
+
+class Budget(models.Model):
+    """The ICT hours a staff member has in one school for one school year."""
+
+    staff_member = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="budgets")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="budgets")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
+    hours_per_year = models.DecimalField(
+        _("ICT hours per year"),
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_BUDGET_HOURS)],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("budget")
+        verbose_name_plural = _("budgets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff_member", "school", "school_year"], name="budget_unique_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_year__gte=0, hours_per_year__lte=MAX_BUDGET_HOURS),
+                name="budget_hours_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_member} {self.school_year}: {self.hours_per_year} h"
+
+    @property
+    def hours_per_week(self) -> Decimal:
+        return (self.hours_per_year / WEEKS_PER_SCHOOL_YEAR).quantize(Decimal("0.1"))
+
+    @property
+    def fraction_of_full_time(self) -> Decimal:
+        return (self.hours_per_year / HOURS_PER_YEAR_FULL_TIME).quantize(Decimal("0.01"))
+
+
+class RoleQuerySet(models.QuerySet["Role"]):
+    def available_to(self, school: School) -> RoleQuerySet:
+        """The standard roles and the school's own."""
+        return self.filter(Q(school__isnull=True) | Q(school=school))
+
+    def ensure_standard(self) -> None:
+        """Create any missing standard role (a migration creates them; a flush does not)."""
+        for position, (key, name) in enumerate(STANDARD_ROLE_NAMES, start=1):
+            self.get_or_create(key=key, defaults={"name": name, "position": position})
+
+
+# The names the standard roles are stored under; STANDARD_ROLES translates them.
+STANDARD_ROLE_NAMES = [
+    ("overall_coordinator", "Algemeen ICT-coördinator"),
+    ("pedagogical_coordinator", "Pedagogisch ICT-coördinator"),
+    ("technical_coordinator", "Technisch ICT-coördinator"),
+    ("media_coach", "Mediacoach"),
+    ("lms_administrator", "Beheerder leerplatform"),
+    ("network_administrator", "Netwerkbeheerder"),
+    ("technician", "Technicus"),
+    ("helpdesk", "Helpdesk"),
+    ("web_administrator", "Webbeheerder"),
+    ("policy_officer", "Beleidsmedewerker"),
+    ("security_contact", "Aanspreekpunt informatieveiligheid"),
+    ("data_protection_officer", "Functionaris voor gegevensbescherming"),
+]
+STANDARD_ROLES = {
+    "overall_coordinator": _("overall ICT coordinator"),
+    "pedagogical_coordinator": _("pedagogical ICT coordinator"),
+    "technical_coordinator": _("technical ICT coordinator"),
+    "media_coach": _("media coach"),
+    "lms_administrator": _("learning-platform administrator"),
+    "network_administrator": _("network administrator"),
+    "technician": _("technician"),
+    "helpdesk": _("helpdesk"),
+    "web_administrator": _("web administrator"),
+    "policy_officer": _("policy officer"),
+    "security_contact": _("information-security contact"),
+    "data_protection_officer": _("data protection officer"),
+}
+
+
+class Role(models.Model):
+    """A part of the ICT team: a standard one (no school) or one a school added."""
+
+    name = models.CharField(_("name"), max_length=100)
+    key = models.SlugField(_("key"), max_length=40, blank=True, help_text=_("standard roles only"))
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, related_name="own_roles"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=~Q(key=""), name="role_unique_standard_key"
+            ),
+            models.UniqueConstraint(fields=["school", "name"], name="role_unique_name_per_school"),
+            models.CheckConstraint(
+                condition=Q(school__isnull=True) | Q(key=""), name="role_own_has_no_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language for standard roles; as typed for own ones."""
+        return str(STANDARD_ROLES.get(self.key, self.name))
+
+    @property
+    def is_standard(self) -> bool:
+        return self.school_id is None
+
+
+class StaffRole(models.Model):
+    """That a staff member holds a role in a school's ICT team for a school year."""
+
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="holders")
+    staff_member = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, related_name="staff_roles"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="staff_roles")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "staff_member", "school", "school_year"],
+                name="staffrole_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_member}: {self.role} ({self.school_year})"

@@ -1,0 +1,233 @@
+"""A school's task list and who does each task in a school year."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from tasks.models import MAX_TASK_HOURS, Frequency, Level, Task, TaskGroup
+
+from .organisation import School, SchoolGroup, SchoolYear
+from .staff import StaffMember
+
+
+class SchoolTaskQuerySet(models.QuerySet["SchoolTask"]):
+    def for_school(self, school: School) -> SchoolTaskQuerySet:
+        """The school's own list plus, in a school group, the group-level tasks."""
+        owner = Q(school=school)
+        if school.school_group_id:
+            owner |= Q(school_group_id=school.school_group_id)
+        return self.filter(owner)
+
+    def visible(self) -> SchoolTaskQuerySet:
+        """Tasks that apply: not hidden, and still in the catalogue if they come from it."""
+        return self.filter(is_hidden=False).filter(
+            Q(catalogue_task__isnull=True) | Q(catalogue_task__is_active=True)
+        )
+
+    def with_catalogue(self) -> SchoolTaskQuerySet:
+        return self.select_related("catalogue_task__group", "group")
+
+
+class SchoolTask(models.Model):
+    """A task on a school's (or a school group's) list.
+
+    Either it points at a catalogue task and may override its hours and
+    frequency, or it is the school's own task with its own title and group.
+    A catalogue task is never deleted, so these rows survive every re-import.
+    """
+
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, related_name="tasks"
+    )
+    school_group = models.ForeignKey(
+        SchoolGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="tasks"
+    )
+    catalogue_task = models.ForeignKey(
+        Task, on_delete=models.PROTECT, null=True, blank=True, related_name="school_tasks"
+    )
+    title = models.CharField(_("task"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    group = models.ForeignKey(
+        TaskGroup, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("group")
+    )
+    local_hours = models.DecimalField(
+        _("hours per year here"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_TASK_HOURS)],
+    )
+    local_frequency = models.CharField(
+        _("frequency here"), max_length=20, choices=Frequency.choices, blank=True
+    )
+    is_hidden = models.BooleanField(_("not applicable"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = SchoolTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("school task")
+        verbose_name_plural = _("school tasks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(school__isnull=True) ^ Q(school_group__isnull=True),
+                name="schooltask_one_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(catalogue_task__isnull=False) | (~Q(title="") & Q(group__isnull=False)),
+                name="schooltask_own_has_title_and_group",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "catalogue_task"],
+                condition=Q(catalogue_task__isnull=False),
+                name="schooltask_adopted_once_per_school",
+            ),
+            models.UniqueConstraint(
+                fields=["school_group", "catalogue_task"],
+                condition=Q(catalogue_task__isnull=False),
+                name="schooltask_adopted_once_per_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def is_own(self) -> bool:
+        return self.catalogue_task_id is None
+
+    @property
+    def display_title(self) -> str:
+        if self.catalogue_task is not None and not self.title:
+            return self.catalogue_task.title
+        return self.title
+
+    @property
+    def code(self) -> str:
+        return self.catalogue_task.code if self.catalogue_task else ""
+
+    @property
+    def task_group(self) -> TaskGroup | None:
+        """The group this task counts in (the catalogue's, unless it is an own task)."""
+        if self.catalogue_task is not None:
+            return self.catalogue_task.group
+        return self.group
+
+    @property
+    def hours(self) -> Decimal | None:
+        """Hours per year here: the local figure, else the catalogue's."""
+        if self.local_hours is not None:
+            return self.local_hours
+        return self.catalogue_task.hours_per_year if self.catalogue_task else None
+
+    @property
+    def frequency(self) -> str:
+        if self.local_frequency:
+            return self.local_frequency
+        return self.catalogue_task.frequency if self.catalogue_task else Frequency.AD_HOC
+
+    def get_frequency_display(self) -> str:
+        return str(dict(Frequency.choices).get(self.frequency, self.frequency))
+
+    @property
+    def level(self) -> str:
+        return Level.SCHOOL_GROUP if self.school_group_id else Level.SCHOOL
+
+    @property
+    def is_group_level(self) -> bool:
+        return self.school_group_id is not None
+
+    def clean(self) -> None:
+        if self.catalogue_task_id is None and not (self.title and self.group_id):
+            raise ValidationError(_("An own task needs a title and a group."))
+
+
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def for_year(self, school_year: SchoolYear) -> AssignmentQuerySet:
+        return self.filter(school_year=school_year)
+
+
+class Assignment(models.Model):
+    """A task given for a school year: to a staff member, or outsourced to a partner.
+
+    ``hours`` left empty means "the task's hours shared over its responsibles"
+    for a responsible, and no hours for a backup. ``version`` rises with
+    every change so that two people editing at once notice each other.
+    """
+
+    class Kind(models.TextChoices):
+        RESPONSIBLE = "responsible", _("responsible")
+        BACKUP = "backup", _("backup")
+
+    school_task = models.ForeignKey(
+        SchoolTask, on_delete=models.CASCADE, related_name="assignments"
+    )
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    staff_member = models.ForeignKey(
+        StaffMember,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("staff member"),
+    )
+    partner = models.CharField(
+        _("external partner"), max_length=200, blank=True, help_text=_("when outsourced")
+    )
+    hours = models.DecimalField(
+        _("hours per year"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_TASK_HOURS)],
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "pk"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(staff_member__isnull=False) & Q(partner=""))
+                | (Q(staff_member__isnull=True) & ~Q(partner="")),
+                name="assignment_staff_or_partner",
+            ),
+            models.UniqueConstraint(
+                fields=["school_task", "school_year", "staff_member"],
+                condition=Q(staff_member__isnull=False),
+                name="assignment_once_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__isnull=True) | Q(hours__gte=0, hours__lte=MAX_TASK_HOURS),
+                name="assignment_hours_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.staff_member or self.partner
+        return f"{self.school_task} → {who} ({self.get_kind_display()})"
+
+    @property
+    def is_outsourced(self) -> bool:
+        return self.staff_member_id is None
+
+    @property
+    def assignee(self) -> str:
+        return str(self.staff_member) if self.staff_member_id else self.partner

@@ -1,0 +1,61 @@
+"""The workload dashboard of a school, for its coordinators and directors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import access, services
+from ..dashboard import school_dashboard
+from ..models import SchoolYear
+from ..workload import request_recalculation
+
+
+def dashboard(request: HttpRequest, school_id: int) -> HttpResponse:
+    school = access.get_school(request.user, school_id)
+    rights = access.access_for(request.user)
+    if not (rights.can_manage_school(school.pk) or school.pk in rights.group_school_ids):
+        raise PermissionDenied
+    year = SchoolYear.from_param(request.GET.get("year"))
+    data = school_dashboard(school, year)
+    if data.snapshot is None and not data.pending:
+        request_recalculation(school_ids=[school.pk], school_year=year)
+    return render(
+        request,
+        "teams/workload.html",
+        {
+            "school": school,
+            "year": year,
+            "data": data,
+            "groups": data.groups(),
+            "chart_data": data.chart_data(),
+            "can_manage": rights.can_manage_school(school.pk),
+            "years": SchoolYear.objects.all(),
+        },
+    )
+
+
+@require_POST
+def thresholds(request: HttpRequest, school_id: int) -> HttpResponse:
+    school = access.get_school(request.user, school_id, manage=True)
+    try:
+        services.set_thresholds(
+            school=school,
+            busy_from=int(request.POST.get("busy_from", "")),
+            overloaded_above=int(request.POST.get("overloaded_above", "")),
+        )
+    except (ValueError, ValidationError) as error:
+        text = (
+            error.messages[0]
+            if isinstance(error, ValidationError)
+            else _("Give both limits as whole percentages.")
+        )
+        messages.error(request, text)
+    else:
+        messages.success(request, _("The limits were saved; the figures are being recalculated."))
+    return redirect(reverse("teams:workload", args=[school.pk]))

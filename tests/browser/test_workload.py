@@ -1,0 +1,77 @@
+"""The coordinator follows an overloaded person from the dashboard; a reassignment shows up."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from playwright.sync_api import Page, expect
+
+from teams.models import Assignment, Budget, Membership, SchoolYear
+from teams.workload import recalculate
+from tests.teams.factories import OwnTaskFactory, SchoolFactory, StaffMemberFactory, appoint
+
+from .conftest import PASSWORD, assert_accessible, log_in
+
+
+@pytest.fixture
+def school(transactional_db):
+    school = SchoolFactory(name="Basisschool De Linde")
+    for username, kind, first in (
+        ("ictco", "coordinator", "Tom"),
+        ("directeur", "director", "Sofie"),
+    ):
+        user = User.objects.create_user(username, password=PASSWORD, first_name=first)
+        Membership.objects.create(user=user, kind=kind, school=school)
+    tom = appoint(StaffMemberFactory(first_name="Tom", last_name="Janssens"), school)
+    lien = appoint(StaffMemberFactory(first_name="Lien", last_name="Maes"), school)
+    year = SchoolYear.current()
+    for member, hours in ((tom, 20), (lien, 40)):
+        Budget.objects.create(
+            staff_member=member, school=school, school_year=year, hours_per_year=Decimal(hours)
+        )
+    for title in ("Netwerk en wifi beheren", "Back-ups opvolgen", "Helpdesk"):
+        task = OwnTaskFactory(school=school, title=title, local_hours=Decimal(10))
+        Assignment.objects.create(
+            school_task=task, school_year=year, kind="responsible", staff_member=tom
+        )
+    recalculate(school_year=year)
+    return school
+
+
+def test_dashboard_flags_overload_and_follows_a_reassignment(page: Page, live_server, school):
+    log_in(page, live_server, "ictco")
+    expect(page.get_by_role("heading", name="Basisschool De Linde")).to_be_visible()
+    risks = page.get_by_role("list").filter(has_text="overbelast")
+    expect(risks).to_contain_text("Tom Janssens is overbelast: 150% van het budget")
+    expect(page.locator("#chart-people")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Tom Janssens is overbelast").click()
+    expect(page.get_by_label("Persoon", exact=True)).to_have_value(
+        str(school.appointments.get(staff_member__first_name="Tom").staff_member_id)
+    )
+    expect(page.locator("tbody.task-block")).to_have_count(3)
+
+    page.get_by_role("button", name="Tom afmelden").click()
+    log_in(page, live_server, "directeur")
+    page.goto(f"{live_server.url}/schools/{school.pk}/")
+    block = page.locator("tbody.task-block", has_text="Helpdesk")
+    block.get_by_role("link", name="Bewerken").click()
+    editor = block.locator(".task-editor form").first
+    editor.get_by_label("Personeelslid").select_option(label="Lien Maes")
+    editor.get_by_role("button", name="Opslaan").click()
+    expect(block.locator("tr.task-row")).to_contain_text("Lien Maes")
+
+    page.get_by_role("button", name="Sofie afmelden").click()
+    log_in(page, live_server, "ictco")
+    people = page.get_by_role("table", name="Uren per persoon tegenover hun budget")
+    expect(people.get_by_role("row", name="Tom Janssens")).to_contain_text("100%")
+    expect(people.get_by_role("row", name="Lien Maes")).to_contain_text("25%")
+    expect(page.get_by_text("Tom Janssens is overbelast")).to_have_count(0)
+
+
+def test_dashboard_on_a_phone(page: Page, live_server, school):
+    page.set_viewport_size({"width": 375, "height": 740})
+    log_in(page, live_server, "ictco")
+    expect(page.get_by_text("personen overbelast")).to_be_visible()
+    assert_accessible(page)
