@@ -23,6 +23,7 @@ app.autodiscover_tasks(related_name="jobs")
 logger = logging.getLogger(__name__)
 
 BROKER_ERRORS = (OperationalError, KombuError, OSError, TimeoutError)
+PUBLISHER = "ictteam-publish"
 
 
 def enqueue_on_commit(job: Any, *args: Any) -> None:
@@ -39,15 +40,18 @@ def enqueue_on_commit(job: Any, *args: Any) -> None:
         if app.conf.task_always_eager:
             job.apply_async(args=args)
             return
-        threading.Thread(target=publish, args=(job, args), daemon=True).start()
+        threading.Thread(target=publish, args=(job, args), name=PUBLISHER, daemon=True).start()
 
     transaction.on_commit(send)
 
 
 def publish(job: Any, args: tuple[Any, ...]) -> bool:
-    """Hand a job to the broker; False (and a warning in the log) when it cannot."""
+    """Hand a job to the broker; False (and a warning in the log) when it cannot.
+
+    ``send_task`` only ever publishes: the job never runs in this thread.
+    """
     try:
-        job.apply_async(args=args, retry=False)
+        app.send_task(job.name, args=args, retry=False)
     except BROKER_ERRORS:
         logger.warning("Broker unavailable; %s%r left for the periodic scan", job.name, args)
         return False

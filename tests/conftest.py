@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,8 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission, User
+
+from ictteam.celery import PUBLISHER
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 IN_CI = bool(os.environ.get("CI"))
@@ -117,6 +120,8 @@ def celery_broker(url: str) -> Iterator[Any]:
     app._after_fork()
     try:
         yield app
+        # Let jobs still being handed over reach (or fail to reach) this broker.
+        wait_until(lambda: not any(t.name == PUBLISHER for t in threading.enumerate()))
     finally:
         app.conf.update(saved)
         app._after_fork()

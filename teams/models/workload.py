@@ -35,14 +35,21 @@ class GroupHours(models.Model):
         return [(kind, getattr(self, f"{kind}_hours")) for kind in GROUP_KINDS]
 
 
+# The figures tables are derived data, rewritten set-wise for all of Flanders every
+# night: their foreign keys carry no database constraint and no index of their own
+# (the unique constraint's index serves the lookups), which keeps those writes cheap.
+# Django still deletes the rows when a school, year or person is deleted.
+DERIVED: dict[str, Any] = {"on_delete": models.CASCADE, "db_constraint": False, "db_index": False}
+
+
 class WorkloadSnapshot(GroupHours):
     """A school's figures on one day of a school year; the last one of the day is kept.
 
     The group hours are the hours the school's active tasks need, per group.
     """
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="snapshots")
-    school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(School, related_name="snapshots", **DERIVED)
+    school_year = models.ForeignKey(SchoolYear, related_name="+", **DERIVED)
     day = models.DateField(_("day"))
     computed_at = models.DateTimeField(_("computed at"))
     task_count = models.PositiveIntegerField(_("tasks"), default=0)
@@ -96,11 +103,9 @@ class StaffWorkload(GroupHours):
     The group hours split the responsible hours.
     """
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="staff_workloads")
-    school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="+")
-    staff_member = models.ForeignKey(
-        StaffMember, on_delete=models.CASCADE, related_name="workloads"
-    )
+    school = models.ForeignKey(School, related_name="staff_workloads", **DERIVED)
+    school_year = models.ForeignKey(SchoolYear, related_name="+", **DERIVED)
+    staff_member = models.ForeignKey(StaffMember, related_name="workloads", **DERIVED)
     computed_at = models.DateTimeField(_("computed at"))
     budget_hours = models.DecimalField(_("budget"), **HOURS)
     responsible_hours = models.DecimalField(_("hours as responsible"), **HOURS)

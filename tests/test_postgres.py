@@ -1,0 +1,78 @@
+"""Races that only a real PostgreSQL can show: two people acting at the same moment."""
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+
+from tasks import services
+from tasks.models import CatalogueImport, Task
+from teams import assigning
+from teams.assigning import AssignmentInput, Conflict
+from teams.distribution import task_row
+from teams.models import Assignment
+
+from .tasks.workbooks import simple_rows, workbook_bytes
+from .teams.conftest import world  # noqa: F401  (the cast of the teams tests)
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def at_once(*actions: Callable[[], object]) -> list[object]:
+    """Run the actions in threads that start together; return what each returned or raised."""
+    barrier = threading.Barrier(len(actions))
+    results: list[object] = [None] * len(actions)
+
+    def run(index: int, action: Callable[[], object]) -> None:
+        barrier.wait()
+        try:
+            results[index] = action()
+        except Exception as error:  # the outcome under test
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def test_confirming_an_import_twice_at_once_imports_it_once(maintainer, standard_data):
+    record = services.start_upload(
+        data=workbook_bytes(simple_rows(30)), file_name="t.xlsx", user=maintainer
+    )
+    assert record.status == CatalogueImport.Status.PREVIEW
+
+    def confirm() -> object:
+        with transaction.atomic():
+            return services.confirm_upload(record=CatalogueImport.objects.get(pk=record.pk))
+
+    results = at_once(confirm, confirm)
+    assert sum(isinstance(r, ValidationError) for r in results) == 1
+    assert Task.objects.count() == 30
+    assert CatalogueImport.objects.get(pk=record.pk).status == CatalogueImport.Status.APPLIED
+
+
+def test_two_directors_assigning_the_same_task_at_once(world):  # noqa: F811
+    task = world.tasks[0]
+    seen = task_row(task, world.year).state
+
+    def give(member: object) -> Callable[[], object]:
+        def action() -> object:
+            return assigning.add_assignment(
+                task=task,
+                school_year=world.year,
+                data=AssignmentInput(kind="responsible", staff_member=member),  # type: ignore[arg-type]
+                expected_state=seen,
+            )
+
+        return action
+
+    results = at_once(give(world.staff[0]), give(world.staff[1]))
+    assert sum(isinstance(r, Conflict) for r in results) == 1
+    assert Assignment.objects.filter(school_task=task).count() == 1
