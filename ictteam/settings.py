@@ -282,5 +282,6 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": env.str("AXES_LOG_LEVEL", default="WARNING")},
+        "celery.app.trace": {"level": env.str("JOB_LOG_LEVEL", default="WARNING")},
     },
 }

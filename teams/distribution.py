@@ -20,7 +20,15 @@ from tasks.models import TaskGroup
 
 from .access import staff_of
 from .assigning import state_token
-from .models import Assignment, Budget, School, SchoolTask, SchoolYear, StaffMember
+from .models import (
+    Assignment,
+    Budget,
+    School,
+    SchoolTask,
+    SchoolYear,
+    StaffMember,
+    StaffWorkload,
+)
 
 Kind = Assignment.Kind
 ZERO = Decimal(0)
@@ -199,6 +207,38 @@ def task_row(task: SchoolTask, school_year: SchoolYear) -> TaskRow:
 def build_board(school: School, school_year: SchoolYear) -> Board:
     rows = [_prefetched_row(task) for task in board_tasks(school, school_year)]
     staff = list(staff_of(school).order_by("last_name", "first_name"))
+    figures = {
+        w.staff_member_id: w
+        for w in StaffWorkload.objects.filter(school=school, school_year=school_year)
+    }
+    loads = (
+        _loads_from_figures(staff, figures)
+        if figures
+        else _loads_counted(school, school_year, staff, rows)
+    )
+    ranked = sorted(loads, key=lambda load: -(load.percent or -1))
+    return Board(school, school_year, rows, staff, ranked)
+
+
+def _loads_from_figures(
+    staff: list[StaffMember], figures: dict[int, StaffWorkload]
+) -> list[PersonLoad]:
+    """People's hours as the workload figures have them (group tasks shared out by budget)."""
+    loads = []
+    for member in staff:
+        row = figures.get(member.pk)
+        if row is None:
+            loads.append(PersonLoad(member, None))
+            continue
+        loads.append(PersonLoad(member, row.budget_hours or None, row.responsible_hours,
+                                row.backup_hours, row.task_count))  # fmt: skip
+    return loads
+
+
+def _loads_counted(
+    school: School, school_year: SchoolYear, staff: list[StaffMember], rows: list[TaskRow]
+) -> list[PersonLoad]:
+    """People's hours counted from the board itself, until the figures are first computed."""
     budgets = dict(
         Budget.objects.filter(school=school, school_year=school_year).values_list(
             "staff_member_id", "hours_per_year"
@@ -215,8 +255,7 @@ def build_board(school: School, school_year: SchoolYear) -> Board:
                 load.responsible_hours += row.hours_of(assignment)
             else:
                 load.backup_hours += row.hours_of(assignment)
-    ranked = sorted(loads.values(), key=lambda load: -(load.percent or -1))
-    return Board(school, school_year, rows, staff, ranked)
+    return list(loads.values())
 
 
 @dataclass
@@ -282,18 +321,27 @@ def write_distribution(stream: Writable | IO[bytes], board: Board) -> None:
 
 @dataclass
 class MemberSummary:
-    """A person's tasks in one school and year, with their hours against the budget."""
+    """A person's tasks in one school and year, with their hours against the budget.
+
+    The totals are the workload figures once computed, so they agree with the
+    dashboard (group-level tasks shared over the schools a person works in).
+    """
 
     school: School
     tasks: list[MemberTask]
     budget: Budget | None
+    figures: StaffWorkload | None = None
 
     @property
     def responsible_hours(self) -> Decimal:
+        if self.figures is not None:
+            return self.figures.responsible_hours
         return sum((t.hours for t in self.tasks if t.assignment.kind == Kind.RESPONSIBLE), ZERO)
 
     @property
     def backup_hours(self) -> Decimal:
+        if self.figures is not None:
+            return self.figures.backup_hours
         return sum((t.hours for t in self.tasks if t.assignment.kind == Kind.BACKUP), ZERO)
 
     @property
@@ -307,4 +355,7 @@ def member_summary(member: StaffMember, school: School, school_year: SchoolYear)
     budget = Budget.objects.filter(
         staff_member=member, school=school, school_year=school_year
     ).first()
-    return MemberSummary(school, member_tasks(member, school, school_year), budget)
+    figures = StaffWorkload.objects.filter(
+        staff_member=member, school=school, school_year=school_year
+    ).first()
+    return MemberSummary(school, member_tasks(member, school, school_year), budget, figures)

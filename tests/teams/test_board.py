@@ -492,3 +492,27 @@ def test_history_query_count_is_fixed(client, world):
             a.hours = 3
             a.save()
     assert queries() == small
+
+
+def test_board_panel_agrees_with_the_workload_figures(client, world):
+    from teams.workload import recalculate
+
+    bram = appoint(
+        appoint(StaffMemberFactory(first_name="Bram", last_name="J"), world.school), world.other
+    )
+    Budget.objects.create(
+        staff_member=bram, school=world.school, school_year=world.year, hours_per_year=10
+    )
+    Budget.objects.create(
+        staff_member=bram, school=world.other, school_year=world.year, hours_per_year=30
+    )
+    SchoolTask.objects.filter(pk=world.group_task.pk).update(local_hours=20)
+    assign(world, world.group_task, bram)
+    recalculate(school_year=world.year)
+    client.force_login(world.director)
+    load = next(x for x in board(client, world).context["board"].loads if x.member == bram)
+    assert (load.responsible_hours, load.budget, load.percent) == (5, 10, 50)
+    summary = client.get(reverse("teams:staff_detail", args=[world.school.pk, bram.pk])).context[
+        "summary"
+    ]
+    assert summary.responsible_hours == 5
