@@ -38,7 +38,10 @@ def enqueue_on_commit(job: Any, *args: Any) -> None:
 
     def send() -> None:
         if app.conf.task_always_eager:
-            job.apply_async(args=args)
+            try:
+                job.apply_async(args=args)
+            except Exception:  # the change is saved; the recorded work waits for the scan
+                logger.exception("In-process job %s%r failed", job.name, args)
             return
         threading.Thread(target=publish, args=(job, args), name=PUBLISHER, daemon=True).start()
 

@@ -260,7 +260,7 @@ class _SheetReader:
         if not title:
             self.problem("title_missing", self.cell("title", number))
             return
-        title_key = normalise(title)
+        title_key = normalise(title)[:300]  # normalising can lengthen text ("ﬃ" is "ffi")
         if title_key in TOTAL_WORDS:
             return
         if self.unknown_heading:
@@ -379,7 +379,7 @@ class _SheetReader:
         return self.result
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096, typed=True)  # typed: True and 1.0 are different cells
 def _hours(raw: Any) -> tuple[str, Decimal | None]:
     """The problem code ("" if none) and the hours of one cell value."""
     try:

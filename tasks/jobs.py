@@ -1,5 +1,8 @@
 """Background jobs of the catalogue: reading and writing large imports."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from celery import shared_task
 
 from ictteam.celery import enqueue_on_commit
@@ -13,7 +16,8 @@ def analyse_import(import_id: int) -> None:
     """Prepare the preview of a large upload."""
     record = CatalogueImport.objects.filter(pk=import_id).first()
     if record is not None:
-        services.analyse(record)
+        with _failing_ends(import_id):
+            services.analyse(record)
 
 
 @shared_task
@@ -21,7 +25,17 @@ def apply_import(import_id: int) -> None:
     """Write a large confirmed import to the catalogue."""
     record = CatalogueImport.objects.filter(pk=import_id).first()
     if record is not None:
-        services.apply_confirmed(record)
+        with _failing_ends(import_id):
+            services.apply_confirmed(record)
+
+
+@contextmanager
+def _failing_ends(import_id: int) -> Iterator[None]:
+    try:
+        yield
+    except Exception:
+        services.mark_failed(import_id)
+        raise
 
 
 @shared_task

@@ -194,7 +194,7 @@ class Task(models.Model):
         return f"{self.code} {self.title}" if self.code else self.title
 
     def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        self.title_key = normalise(self.title)
+        self.title_key = normalise(self.title)[:300]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

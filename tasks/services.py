@@ -9,6 +9,9 @@ only then, all or nothing, write it (``upsert.apply_plan``).
 from __future__ import annotations
 
 import hashlib
+import logging
+import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -31,6 +34,7 @@ from .upsert import Plan, PlanChanged, apply_plan, plan_import
 from .workbook_guard import check_upload, count_rows
 
 Status = CatalogueImport.Status
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -79,7 +83,7 @@ def _finish(record: CatalogueImport, status: str, **values: Any) -> None:
 
 
 def _store_plan(record: CatalogueImport, parsed: ParsedWorkbook, plan: Plan) -> None:
-    record.sheet_name = parsed.sheet
+    record.sheet_name = parsed.sheet[:100]
     record.row_count = len(parsed.tasks)
     for kind, count in plan.counts.items():
         setattr(record, kind, count)
@@ -123,7 +127,7 @@ def import_file(
             record,
             Status.INVALID,
             errors=[p.as_stored() for p in parsed.problems],
-            sheet_name=parsed.sheet,
+            sheet_name=parsed.sheet[:100],
         )
         return ImportOutcome(record, parsed.problems)
     plan = apply_plan(parsed) if not dry_run else plan_import(parsed)
@@ -146,7 +150,13 @@ def start_upload(*, data: bytes, file_name: str, user: User | AnonymousUser) -> 
     except RefusedFile as refused:
         _finish(record, Status.REFUSED, errors=[refused.problem.as_stored()])
         return record
-    if count_rows(data) > settings.CATALOGUE_JOB_THRESHOLD_ROWS:
+    try:
+        rows = count_rows(data)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        logger.info("Damaged sheet in %s", file_name, exc_info=exc)
+        _finish(record, Status.REFUSED, errors=[Problem("damaged").as_stored()])
+        return record
+    if rows > settings.CATALOGUE_JOB_THRESHOLD_ROWS:
         record.content, record.status = data, Status.ANALYSING
         record.save()
         from .jobs import analyse_import
@@ -179,7 +189,7 @@ def _analyse(record: CatalogueImport, data: bytes, *, check: bool) -> None:
             record,
             Status.INVALID,
             errors=[p.as_stored() for p in parsed.problems],
-            sheet_name=parsed.sheet,
+            sheet_name=parsed.sheet[:100],
         )
         return
     plan = plan_import(parsed)
@@ -248,6 +258,16 @@ def apply_confirmed(record: CatalogueImport) -> None:
         _finish(record, Status.APPLIED)
         if record.change_count:
             catalogue_changed.send(sender=CatalogueImport, catalogue_import=record)
+
+
+def mark_failed(record_id: int) -> None:
+    """End an import whose job broke on something unforeseen, so no scan retries it forever."""
+    CatalogueImport.objects.filter(pk=record_id, status__in=CatalogueImport.WAITING).update(
+        status=Status.FAILED,
+        content=None,
+        finished_at=timezone.now(),
+        errors=[Problem("unreadable", params={"detail": "internal error"}).as_stored()],
+    )
 
 
 def cancel_upload(*, record: CatalogueImport) -> None:

@@ -121,10 +121,14 @@ def plan_import(parsed: ParsedWorkbook) -> Plan:
     by_title: dict[tuple[int, str], list[dict[str, Any]]] = {}
     for task in existing:
         by_title.setdefault((task["group_id"], task["title_key"]), []).append(task)
-    matched: set[int] = set()
+    # Codes first: a task known by its code is that row's, whatever comes before it.
+    found_for = {
+        index: by_code[row.code] for index, row in enumerate(parsed.tasks) if row.code in by_code
+    }
+    matched = {task["pk"] for task in found_for.values()}
     changes = []
-    for row in parsed.tasks:
-        found = _match(row, by_code, by_title, matched)
+    for index, row in enumerate(parsed.tasks):
+        found = found_for.get(index) or _match_title(row, by_title, matched)
         if found is None:
             changes.append(Change("created", None, row))
             continue
@@ -145,14 +149,12 @@ def plan_import(parsed: ParsedWorkbook) -> Plan:
     return Plan(changes)
 
 
-def _match(
+def _match_title(
     row: ParsedTask,
-    by_code: dict[str, dict[str, Any]],
     by_title: dict[tuple[int, str], list[dict[str, Any]]],
     matched: set[int],
 ) -> dict[str, Any] | None:
-    if row.code and row.code in by_code:
-        return by_code[row.code]
+    """A task not yet matched with the row's group and title, unless known by another code."""
     for task in by_title.get((row.group.pk, row.title_key), ()):
         if task["pk"] in matched:
             continue

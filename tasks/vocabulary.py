@@ -183,6 +183,7 @@ def parse_level(text: object) -> str | None:
     if key.startswith(
         (
             "scholengroep",
+            "schoolgroep",
             "scholengemeenschap",
             "school group",
             "schoolgroup",
@@ -204,7 +205,7 @@ def parse_level(text: object) -> str | None:
 
 _HOURS_NOISE = re.compile(
     r"\b(?:ca|circa|ongeveer|approx|about|plusminus|uur|uren|u|h|hrs|hours|hour|"
-    r"per jaar|jaar|j|year|per year|pj|max|maximum|min|minimum)\b\.?"
+    r"per jaar|jaar|j|year|per year|pj|max|maximum)\b\.?"
 )
 _UNKNOWN_HOURS = {"", "-", "?", "nvt", "n v t", "na", "n a", "onbekend", "unknown", "x", "tbd"}
 _NUMBER = re.compile(r"(-?)\s*(\d+(?:[.,]\d+)?)")

@@ -138,6 +138,16 @@ def staff_for_task(task: SchoolTask) -> QuerySet[StaffMember]:
     return StaffMember.objects.filter(scope, appointments__is_active=True).distinct()
 
 
+def can_edit_person(user: AnyUser, member: StaffMember) -> bool:
+    """Whether the account may change what every school sees of a person: their name and
+    e-mail. Only when it manages every school the person works in."""
+    rights = access_for(user)
+    if rights.is_superuser:
+        return True
+    schools = set(member.appointments.filter(is_active=True).values_list("school_id", flat=True))
+    return schools <= rights.managed_school_ids
+
+
 def get_staff_member(user: AnyUser, school: School, pk: int) -> StaffMember:
     member = staff_of(school).filter(pk=pk).first()
     if member is None:

@@ -118,7 +118,7 @@ def school_dashboard(school: School, school_year: SchoolYear) -> SchoolDashboard
         trend=trend,
         pending=WorkloadRequest.objects.filter(school=school, school_year=school_year).exists(),
         group_ids={kind: pk for kind, pk, _ in groups},
-        group_names={kind: name for kind, _, name in groups} | {"other": "other"},
+        group_names={kind: name for kind, _, name in groups} | {"other": _("other groups")},
     )
 
 

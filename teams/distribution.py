@@ -28,6 +28,8 @@ from .models import (
     SchoolYear,
     StaffMember,
     StaffWorkload,
+    WorkloadRequest,
+    load_state,
 )
 
 Kind = Assignment.Kind
@@ -103,6 +105,9 @@ class PersonLoad:
             return None
         return round(100 * self.responsible_hours / self.budget)
 
+    def state(self, school: School) -> str:
+        return load_state(self.responsible_hours, self.budget, school)
+
 
 @dataclass
 class Board:
@@ -111,6 +116,7 @@ class Board:
     rows: list[TaskRow]
     staff: list[StaffMember]
     loads: list[PersonLoad]
+    pending: bool = False  # a change is not in the figures yet
 
     def sections(self, rows: list[TaskRow] | None = None) -> list[GroupSection]:
         by_group: dict[int | None, GroupSection] = {}
@@ -132,10 +138,13 @@ class Board:
         group_id: int | None = None,
         single: bool = False,
         at_risk: bool = False,
+        school_only: bool = False,
     ) -> list[TaskRow]:
         """The rows that pass every filter given; ``single`` keeps tasks with one responsible
         and no backup, ``at_risk`` tasks whose only responsible is overloaded here."""
         rows = self.rows
+        if school_only:  # as the workload figures count them
+            rows = [row for row in rows if not row.task.is_group_level]
         if single:
             rows = [row for row in rows if len(row.responsibles) == 1 and not row.has_backup]
         if at_risk:
@@ -166,9 +175,7 @@ class Board:
         return sum(1 for row in self.rows if not row.has_backup)
 
     def is_overloaded(self, load: PersonLoad) -> bool:
-        if load.percent is None:
-            return load.responsible_hours > 0
-        return load.percent > self.school.overloaded_above_percent
+        return load.state(self.school) == "over"
 
     @property
     def overloaded_count(self) -> int:
@@ -217,7 +224,8 @@ def build_board(school: School, school_year: SchoolYear) -> Board:
         else _loads_counted(school, school_year, staff, rows)
     )
     ranked = sorted(loads, key=lambda load: -(load.percent or -1))
-    return Board(school, school_year, rows, staff, ranked)
+    pending = WorkloadRequest.objects.filter(school=school, school_year=school_year).exists()
+    return Board(school, school_year, rows, staff, ranked, pending)
 
 
 def _loads_from_figures(

@@ -14,6 +14,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.db.models import QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tasks.models import MAX_TASK_HOURS, Frequency, TaskGroup
@@ -156,10 +157,11 @@ class StaffForm(forms.Form):
         label=_("Budget given in"),
         choices=BudgetUnit.CHOICES,
         initial=BudgetUnit.YEAR,
-        help_text=_(
-            "A full-time post counts as %(hours)s hours a year; a school year has %(weeks)s weeks."
-        )
-        % {"hours": HOURS_PER_YEAR_FULL_TIME, "weeks": WEEKS_PER_SCHOOL_YEAR},
+        help_text=format_lazy(
+            _("A full-time post counts as {hours} hours a year; a school year has {weeks} weeks."),
+            hours=HOURS_PER_YEAR_FULL_TIME,
+            weeks=WEEKS_PER_SCHOOL_YEAR,
+        ),
     )
     roles = RoleChoiceField(
         label=_("Roles in the ICT team"),

@@ -9,8 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tasks.models import Frequency, Level, Task, TaskGroup
@@ -96,7 +95,7 @@ def add_own_task(
     )
     task.full_clean()
     task.save()
-    request_recalculation(school_ids=schools_of(task), school_year=SchoolYear.current())
+    _recalculate_from_now(schools_of(task))
     return task
 
 
@@ -104,7 +103,7 @@ def set_hidden(*, task: SchoolTask, hidden: bool) -> None:
     """Mark a task not applicable here (hidden), or restore it; assignments are kept."""
     task.is_hidden = hidden
     task.save(update_fields=["is_hidden"])
-    request_recalculation(school_ids=schools_of(task), school_year=SchoolYear.current())
+    _recalculate_from_now(schools_of(task))
 
 
 def set_local_values(
@@ -122,8 +121,14 @@ def set_local_values(
         task.title, task.description = title.strip(), description.strip()
     task.full_clean()
     task.save()
-    request_recalculation(school_ids=schools_of(task), school_year=SchoolYear.current())
+    _recalculate_from_now(schools_of(task))
     return task
+
+
+def _recalculate_from_now(school_ids: list[int]) -> None:
+    """Ask for new figures for the current school year and any later one being planned."""
+    for year in SchoolYear.from_current():
+        request_recalculation(school_ids=school_ids, school_year=year)
 
 
 def _group_schools(school: School) -> list[int]:
@@ -144,7 +149,7 @@ def set_thresholds(*, school: School, busy_from: int, overloaded_above: int) -> 
         )
     school.busy_from_percent, school.overloaded_above_percent = busy_from, overloaded_above
     school.save(update_fields=["busy_from_percent", "overloaded_above_percent"])
-    request_recalculation(school_ids=[school.pk], school_year=SchoolYear.current())
+    _recalculate_from_now([school.pk])
 
 
 # --- Staff, budgets and roles ---------------------------------------------------------------
@@ -189,6 +194,7 @@ def add_staff_member(
                 )
             appointment.is_active, appointment.job = True, job
             appointment.save(update_fields=["is_active", "job"])
+        _recalculate_from_now(_group_schools(school))
     return member
 
 
@@ -207,8 +213,9 @@ def update_staff_member(
 
 def end_appointment(*, member: StaffMember, school: School, school_year: SchoolYear) -> None:
     """Take someone off a school's staff; refused while they still have tasks there."""
-    open_tasks = Assignment.objects.filter(staff_member=member, school_year=school_year).filter(
-        Q(school_task__school=school) | Q(school_task__school_group__schools=school)
+    visible = SchoolTask.objects.for_school(school).visible()
+    open_tasks = Assignment.objects.filter(
+        staff_member=member, school_year=school_year, school_task__in=visible
     )
     if open_tasks.exists():
         raise ValidationError(
@@ -266,6 +273,11 @@ def set_roles(
 def add_role(*, school: School, name: str) -> Role:
     """A role of the school's own, next to the standard ones."""
     name = " ".join(name.split())
+    taken = ValidationError(_("There is already a role called “%(name)s”.") % {"name": name})
     if Role.objects.available_to(school).filter(name__iexact=name).exists():
-        raise ValidationError(_("There is already a role called “%(name)s”.") % {"name": name})
-    return Role.objects.create(school=school, name=name)
+        raise taken
+    try:
+        with transaction.atomic():
+            return Role.objects.create(school=school, name=name)
+    except IntegrityError as exc:  # added by someone else a moment ago
+        raise taken from exc

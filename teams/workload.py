@@ -58,6 +58,8 @@ def recalculate(
     tasks, people, schools = workload_sql.statements(ids)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # One recalculation at a time: two would both replace the same rows.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RECALCULATION_LOCK])
             # A batch, not a page: room to hash in memory. The planner cannot see
             # through the CTEs' row counts, and guessing one row it picks nested
             # loops (and JIT) that run for minutes; every join here is set against
@@ -81,6 +83,10 @@ def recalculate(
             cursor.execute(f"ANALYZE {connection.ops.quote_name(StaffWorkload._meta.db_table)}")
         cursor.execute(schools, params)
         cursor.execute(workload_sql.drop_task_table())
+
+
+# Any fixed number, the same in every process: the key of the advisory lock above.
+RECALCULATION_LOCK = 4_171_022
 
 
 def _db_value(model: type[Any], field: str, value: Any) -> Any:
@@ -115,11 +121,14 @@ def recalculate_requested(limit: int = 500) -> int:
 
 
 def recalculate_all(school_year: SchoolYear | None = None) -> None:
-    """The nightly run: every school of the (current) school year, and no marks left."""
-    year = school_year or SchoolYear.current()
-    with transaction.atomic():
-        recalculate(school_year=year)
-        WorkloadRequest.objects.filter(school_year=year).delete()
+    """The nightly run: every school, for the given year or else the current and later ones."""
+    years = [school_year] if school_year else list(SchoolYear.from_current())
+    for year in years:
+        started = timezone.now()
+        with transaction.atomic():
+            recalculate(school_year=year)
+            # Marks set after the start may describe changes this run did not see.
+            WorkloadRequest.objects.filter(school_year=year, requested_at__lte=started).delete()
 
 
 def request_recalculation(*, school_ids: Iterable[int], school_year: SchoolYear) -> None:

@@ -121,6 +121,9 @@ SELECT b.school_id, %(year)s, b.staff_member_id, %(now)s, b.hours_per_year,
        0, 0, 0, 0, 0, 0, 0, 0
 FROM {budget} b
 WHERE b.school_year_id = %(year)s AND b.hours_per_year > 0 AND ({budget_scope})
+  AND EXISTS (SELECT 1 FROM {appointment} ap
+              WHERE ap.staff_member_id = b.staff_member_id AND ap.school_id = b.school_id
+                AND ap.is_active = %(yes)s)
   AND NOT EXISTS (SELECT 1 FROM totals t
                   WHERE t.staff_member_id = b.staff_member_id AND t.school_id = b.school_id)
 """

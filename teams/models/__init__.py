@@ -16,7 +16,7 @@ from .staff import (
     StaffRole,
 )
 from .tasks import Assignment, SchoolTask
-from .workload import GROUP_KINDS, StaffWorkload, WorkloadRequest, WorkloadSnapshot
+from .workload import GROUP_KINDS, StaffWorkload, WorkloadRequest, WorkloadSnapshot, load_state
 
 __all__ = [
     "GROUP_KINDS",
@@ -41,4 +41,5 @@ __all__ = [
     "StaffWorkload",
     "WorkloadRequest",
     "WorkloadSnapshot",
+    "load_state",
 ]

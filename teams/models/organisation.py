@@ -59,8 +59,13 @@ class SchoolYear(models.Model):
             return current
         year = cls.objects.filter(start_year=start).first()
         if year is None and start == current.start_year + 1:
-            year = cls.objects.create(start_year=start)
+            year, _created = cls.objects.get_or_create(start_year=start)
         return year or current
+
+    @classmethod
+    def from_current(cls) -> models.QuerySet[SchoolYear]:
+        """The current school year and any later one being planned."""
+        return cls.objects.filter(start_year__gte=cls.current().start_year).order_by("start_year")
 
     def previous(self) -> SchoolYear | None:
         return SchoolYear.objects.filter(start_year=self.start_year - 1).first()

@@ -19,6 +19,21 @@ HOURS: dict[str, Any] = {"max_digits": 10, "decimal_places": 2, "default": Decim
 GROUP_KINDS = ("technical", "pedagogical", "policy", "administrative", "other")
 
 
+def load_state(hours: Decimal, budget: Decimal | None, school: School) -> str:
+    """ "over", "busy", "ok", or "unknown" (no budget, no hours), by the school's limits.
+
+    Compared exactly, as the SQL of the figures does: 100.4 % is over 100 %.
+    Hours without any budget count as overload.
+    """
+    if not budget:
+        return "over" if hours > 0 else "unknown"
+    if hours * 100 > budget * school.overloaded_above_percent:
+        return "over"
+    if hours * 100 >= budget * school.busy_from_percent:
+        return "busy"
+    return "ok"
+
+
 class GroupHours(models.Model):
     """Hours split over the four standard groups of tasks, and any others."""
 
@@ -131,15 +146,7 @@ class StaffWorkload(GroupHours):
         return round(100 * self.responsible_hours / self.budget_hours)
 
     def state(self, school: School) -> str:
-        """ "over", "busy", "ok", or "unknown" without a budget, by the school's thresholds."""
-        percent = self.utilisation
-        if percent is None:
-            return "unknown" if self.responsible_hours == 0 else "over"
-        if percent > school.overloaded_above_percent:
-            return "over"
-        if percent >= school.busy_from_percent:
-            return "busy"
-        return "ok"
+        return load_state(self.responsible_hours, self.budget_hours, school)
 
 
 class WorkloadRequest(models.Model):

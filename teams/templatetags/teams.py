@@ -23,20 +23,9 @@ def hours_of(row: Any, assignment: Any) -> Decimal:
 
 
 @register.filter
-def load_state(percent: int | None, school: Any) -> str:
-    """ "over", "busy" or "ok" for a utilisation percentage, by the school's thresholds."""
-    if percent is None:
-        return "unknown"
-    if percent > school.overloaded_above_percent:
-        return "over"
-    if percent >= school.busy_from_percent:
-        return "busy"
-    return "ok"
-
-
-@register.filter
-def staff_state(workload: Any, school: Any) -> str:
-    return str(workload.state(school))
+def staff_state(load: Any, school: Any) -> str:
+    """The state of a person's load (figures or board row) by the school's limits."""
+    return str(load.state(school))
 
 
 @register.filter

@@ -25,7 +25,7 @@ def _board_url(school: School, year: SchoolYear, anchor: str = "") -> str:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and value.isascii() and value.isdecimal() else None
 
 
 def board(request: HtmxHttpRequest, school_id: int) -> HttpResponse:
@@ -42,6 +42,7 @@ def board(request: HtmxHttpRequest, school_id: int) -> HttpResponse:
         "group_id": _int(request.GET.get("group")),
         "single": request.GET.get("single") == "1",
         "at_risk": request.GET.get("at_risk") == "1",
+        "school_only": request.GET.get("school_only") == "1",
     }
     rows = data.filtered(
         unassigned=bool(filters["unassigned"]),
@@ -50,6 +51,7 @@ def board(request: HtmxHttpRequest, school_id: int) -> HttpResponse:
         group_id=filters["group_id"],  # type: ignore[arg-type]
         single=bool(filters["single"]),
         at_risk=bool(filters["at_risk"]),
+        school_only=bool(filters["school_only"]),
     )
     can_manage = access.access_for(request.user).can_manage_school(school.pk)
     return render(
@@ -166,7 +168,7 @@ def assignment_add(request: HtmxHttpRequest, school_id: int, task_id: int) -> Ht
                 task=task,
                 school_year=year,
                 data=form.to_input(),
-                expected_state=form.cleaned_data["state"] or None,
+                expected_state=form.cleaned_data["state"],
             )
         except assigning.Conflict as conflict:
             messages.error(request, conflict.message)
@@ -233,6 +235,15 @@ def assignment_change(request: HtmxHttpRequest, school_id: int, assignment_id: i
 @require_POST
 def assignment_remove(request: HtmxHttpRequest, school_id: int, assignment_id: int) -> HttpResponse:
     school = access.get_school(request.user, school_id)
+    year = SchoolYear.from_param(request.POST.get("year"))
+    if not Assignment.objects.filter(pk=assignment_id).exists():
+        # Removed a moment ago (a double click, or someone else): what was wanted.
+        messages.info(request, _("This assignment was already removed."))
+        if request.htmx:
+            response = HttpResponse()
+            response["HX-Refresh"] = "true"
+            return response
+        return redirect(_board_url(school, year))
     assignment = _assignment(request, school, assignment_id)
     task = access.get_school_task(request.user, school, assignment.school_task_id)
     version = _int(request.POST.get("version")) or 0
@@ -282,7 +293,7 @@ def copy_year(request: HttpRequest, school_id: int) -> HttpResponse:
     if source is None:
         messages.error(request, _("There is no previous school year to copy from."))
         return redirect(_board_url(school, year))
-    tasks = list(SchoolTask.objects.filter(school=school))
+    tasks = list(SchoolTask.objects.filter(school=school).visible())
     copied = assigning.copy_year(tasks=tasks, source=source, target=year)
     messages.success(
         request,

@@ -33,12 +33,18 @@ def staff_list(request: HttpRequest, school_id: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                _save_new_member(form, school, year)
+                member = _save_new_member(form, school, year)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                name = f"{form.cleaned_data['first_name']} {form.cleaned_data['last_name']}"
-                messages.success(request, _("%(name)s was added.") % {"name": name})
+                if member.appointments.filter(is_active=True).count() > 1:
+                    text = _(
+                        "%(name)s already works in another school of the group and now "
+                        "works here too."
+                    )
+                else:
+                    text = _("%(name)s was added.")
+                messages.success(request, text % {"name": member.full_name})
                 return redirect(_staff_url(school, year))
     members = (
         access.staff_of(school)
@@ -131,6 +137,10 @@ def staff_edit(request: HttpRequest, school_id: int, member_id: int) -> HttpResp
         ).values_list("role_id", flat=True),
     }
     form = StaffForm(request.POST or None, roles=roles, initial=initial)
+    shared = not access.can_edit_person(request.user, member)
+    if shared:  # disabled fields keep their initial values, whatever is posted
+        for name in ("first_name", "last_name", "email"):
+            form.fields[name].disabled = True
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with transaction.atomic():
@@ -163,6 +173,7 @@ def staff_edit(request: HttpRequest, school_id: int, member_id: int) -> HttpResp
             "year": year,
             "member": member,
             "form": form,
+            "shared": shared,
         },
     )
 

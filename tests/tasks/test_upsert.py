@@ -135,3 +135,13 @@ def test_import_queries_grow_with_write_batches_not_with_rows():
     for row in rows[1:]:
         row[6] += 1
     assert queries_for(rows) <= small + 450 // 50
+
+
+def test_a_title_match_never_takes_a_task_a_later_row_claims_by_code():
+    run([["Code", "Taak", "Groep"], ["T1", "Wifi", "Technisch"]])
+    result = run(
+        [["Code", "Taak", "Groep"], ["", "Wifi", "Technisch"], ["T1", "Wifi 2", "Technisch"]]
+    )
+    assert counts(result) == {"created": 1, "updated": 1, "unchanged": 0, "retired": 0}
+    assert Task.objects.get(code="T1").title == "Wifi 2"
+    assert Task.objects.filter(code="", title="Wifi").exists()

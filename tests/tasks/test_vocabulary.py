@@ -160,3 +160,20 @@ def test_frequencies_are_normalised(text, frequency):
 )
 def test_levels(text, level):
     assert parse_level(text) == level
+
+
+def test_minutes_are_not_hours():
+    with pytest.raises(HoursError):
+        parse_hours("30 min")
+    assert parse_hours("max 10") == Decimal(10)
+
+
+def test_true_and_one_are_different_cells():
+    from tasks.importer import _hours
+
+    assert _hours(True)[0] == "hours_not_number"
+    assert _hours(1.0) == ("", Decimal("1.00"))
+
+
+def test_schoolgroep_spelling():
+    assert parse_level("Schoolgroep") == Level.SCHOOL_GROUP

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from teams.distribution import task_row
 from teams.models import Assignment
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +59,7 @@ def post_assign(client, w, task, staff):
         {
             f"t{task.pk}-staff_member": staff.pk,
             f"t{task.pk}-kind": "responsible",
+            f"t{task.pk}-state": task_row(task, w.year).state,
             "year": w.year.start_year,
         },
     )

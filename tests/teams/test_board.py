@@ -135,6 +135,7 @@ class TestBoard:
 
 class TestAssigningInTheBrowserWay:
     def post_add(self, client, w, task, **fields):
+        fields.setdefault("state", task_row(task, w.year).state)
         data = {f"t{task.pk}-{k}": v for k, v in fields.items()}
         return client.post(
             reverse("teams:assignment_add", args=[w.school.pk, task.pk]),
@@ -169,6 +170,7 @@ class TestAssigningInTheBrowserWay:
             {
                 f"t{task.pk}-staff_member": world.staff[0].pk,
                 f"t{task.pk}-kind": R,
+                f"t{task.pk}-state": task_row(task, world.year).state,
                 "year": world.year.start_year,
             },
             HTTP_HX_REQUEST="true",
@@ -461,6 +463,7 @@ def test_history_shows_who_changed_what(client, world):
         {
             f"t{task.pk}-staff_member": world.staff[0].pk,
             f"t{task.pk}-kind": R,
+            f"t{task.pk}-state": task_row(task, world.year).state,
             "year": world.year.start_year,
         },
     )
@@ -516,3 +519,50 @@ def test_board_panel_agrees_with_the_workload_figures(client, world):
         "summary"
     ]
     assert summary.responsible_hours == 5
+
+
+def test_an_add_without_the_page_state_is_a_conflict(client, world):
+    client.force_login(world.director)
+    task = world.tasks[0]
+    client.post(
+        reverse("teams:assignment_add", args=[world.school.pk, task.pk]),
+        {f"t{task.pk}-staff_member": world.staff[0].pk, f"t{task.pk}-kind": R},
+    )
+    assert not Assignment.objects.exists()
+
+
+def test_removing_twice_is_not_an_error(client, world):
+    a = assign(world, world.tasks[0], world.staff[0])
+    client.force_login(world.director)
+    url = reverse("teams:assignment_remove", args=[world.school.pk, a.pk])
+    client.post(url, {"version": "1"})
+    again = client.post(url, {"version": "1"}, HTTP_HX_REQUEST="true")
+    assert (again.status_code, again["HX-Refresh"]) == (200, "true")
+
+
+def test_a_person_of_two_schools_keeps_their_name_unless_you_manage_both(client, world):
+    shared = appoint(world.other_staff, world.school)
+    client.force_login(world.director)
+    url = reverse("teams:staff_edit", args=[world.school.pk, shared.pk])
+    response = client.post(
+        url,
+        {
+            "first_name": "Gewijzigd",
+            "last_name": "X",
+            "email": "",
+            "job": "teacher",
+            "budget_unit": "year",
+        },
+    )
+    assert response.status_code == 302
+    shared.refresh_from_db()
+    assert (shared.first_name, shared.last_name) == ("Omer", "B")
+    assert world.staff[0].first_name == "Ann"
+
+
+def test_dashboard_links_show_the_tasks_the_figures_count(client, world):
+    client.force_login(world.director)
+    shown = board(client, world, unassigned="1", school_only="1")
+    assert "Groepstaak" not in [
+        r.task.display_title for s in shown.context["sections"] for r in s.rows
+    ]

@@ -4,6 +4,7 @@ import signal
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -11,10 +12,12 @@ from celery.contrib.testing.worker import start_worker
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tasks.models import Task, TaskGroup
 from teams import assigning, services
 from teams.assigning import AssignmentInput
+from teams.distribution import task_row
 from teams.models import (
     Assignment,
     Budget,
@@ -320,6 +323,7 @@ def change_through_a_page(client, w):
         {
             f"t{task.pk}-staff_member": w.staff[0].pk,
             f"t{task.pk}-kind": R,
+            f"t{task.pk}-state": task_row(task, w.year).state,
             "year": w.year.start_year,
         },
     )
@@ -390,3 +394,34 @@ def test_a_real_worker_recalculates(world, broker):
         wait_until(lambda: StaffWorkload.objects.filter(staff_member=world.staff[0]).exists())
         wait_until(lambda: not WorkloadRequest.objects.exists())
     assert person(world, world.staff[0])["responsible_hours"] == 10
+
+
+def test_budgets_of_people_who_left_do_not_count(world):
+    budget(world, world.staff[1], world.school, 50)
+    world.staff[1].appointments.update(is_active=False)
+    recalculate(school_year=world.year, school_ids=[world.school.pk])
+    assert snapshot(world)["team_budget"] == 0
+
+
+def test_just_over_the_limit_is_over_everywhere(world):
+    budget(world, world.staff[0], world.school, Decimal("9.96"))
+    give(world, world.tasks[0], world.staff[0])  # 10 hours: 100.4 %
+    recalculate(school_year=world.year, school_ids=[world.school.pk])
+    row = StaffWorkload.objects.get(staff_member=world.staff[0])
+    assert (row.utilisation, row.state(world.school)) == (100, "over")
+    assert snapshot(world)["overloaded_count"] == 1
+
+
+def test_the_nightly_run_keeps_marks_made_after_it_started(world):
+    WorkloadRequest.objects.create(
+        school=world.school,
+        school_year=world.year,
+        requested_at=timezone.now() - timedelta(minutes=1),
+    )
+    WorkloadRequest.objects.create(
+        school=world.other,
+        school_year=world.year,
+        requested_at=timezone.now() + timedelta(minutes=1),
+    )
+    recalculate_all(world.year)
+    assert list(WorkloadRequest.objects.values_list("school", flat=True)) == [world.other.pk]
