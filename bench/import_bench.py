@@ -2,7 +2,8 @@
 
 Usage: python bench/import_bench.py [--tasks N] [--repeat R]
 
-Runs on DATABASE_URL when set, else on a throwaway SQLite file. Prints the
+Runs on DATABASE_URL when set (an empty database: it deletes the catalogue
+between runs), else on a throwaway SQLite file. Prints the
 median wall time of a full import (checks, reading, comparing, writing,
 recording), of a raw read-only iteration over the same workbook, their ratio
 (target: at most 1.5), and the number of queries per import.
@@ -89,6 +90,11 @@ def main() -> None:
     from tasks.services import import_file
 
     call_command("migrate", verbosity=0)
+    if Task.objects.exists():
+        raise SystemExit(
+            "import_bench deletes the catalogue between runs: give it an empty database "
+            "(leave DATABASE_URL unset for a throwaway SQLite file)."
+        )
     TaskGroup.objects.ensure_standard()
     data = build_workbook(args.tasks)
     print(f"database: {connection.vendor}; workbook: {args.tasks} tasks, {len(data) / 1e6:.2f} MB")
