@@ -29,15 +29,7 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
     year = SchoolYear.from_param(request.GET.get("year") or request.POST.get("year"))
     form = OwnTaskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        services.add_own_task(
-            school_group=school_group,
-            title=data["title"],
-            group=data["group"],
-            description=data["description"],
-            hours=data["hours"],
-            frequency=data["frequency"],
-        )
+        services.add_own_task(school_group=school_group, **form.cleaned_data)
         messages.success(request, _("The task was added."))
         return redirect(school_group)
     group_tasks = (

@@ -22,15 +22,7 @@ def task_list(request: HttpRequest, school_id: int) -> HttpResponse:
     if request.method == "POST":
         school = access.get_school(request.user, school_id, manage=True)
         if form.is_valid():
-            data = form.cleaned_data
-            services.add_own_task(
-                school=school,
-                title=data["title"],
-                group=data["group"],
-                description=data["description"],
-                hours=data["hours"],
-                frequency=data["frequency"],
-            )
+            services.add_own_task(school=school, **form.cleaned_data)
             messages.success(request, _("The task was added."))
             return redirect("teams:task_list", school.pk)
     tasks = (
