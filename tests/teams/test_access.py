@@ -150,3 +150,38 @@ def test_home_sends_each_account_to_its_work(client, world):
     ]:
         client.force_login(user)
         assert client.get("/")["Location"] == target
+
+
+@pytest.mark.parametrize("who", ["outsider", "stranger"])
+def test_outsiders_cannot_change_assignments_tasks_staff_or_limits(client, world, who):
+    a = Assignment.objects.create(
+        school_task=world.tasks[0],
+        school_year=world.year,
+        kind="responsible",
+        staff_member=world.staff[0],
+    )
+    client.force_login(getattr(world, who))
+    s, p = world.school.pk, f"a{a.pk}"
+    posts = [
+        (
+            reverse("teams:assignment_change", args=[s, a.pk]),
+            {f"{p}-staff_member": world.staff[1].pk, f"{p}-kind": "backup", f"{p}-version": "1"},
+        ),
+        (reverse("teams:assignment_remove", args=[s, a.pk]), {"version": "1"}),
+        (
+            reverse("teams:staff_edit", args=[s, world.staff[0].pk]),
+            {"first_name": "X", "last_name": "Y", "job": "teacher", "budget_unit": "year"},
+        ),
+        (reverse("teams:task_edit", args=[s, world.tasks[0].pk]), {"hours": "99"}),
+        (reverse("teams:thresholds", args=[s]), {"busy_from": "1", "overloaded_above": "2"}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code == 404, url
+    a.refresh_from_db()
+    world.tasks[0].refresh_from_db()
+    world.staff[0].refresh_from_db()
+    world.school.refresh_from_db()
+    assert (a.staff_member, a.kind) == (world.staff[0], "responsible")
+    assert world.tasks[0].local_hours == 10
+    assert world.staff[0].first_name == "Ann"
+    assert world.school.overloaded_above_percent == 100
