@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
@@ -98,6 +101,13 @@ class SchoolTaskAdmin(SimpleHistoryAdmin):
     list_select_related = ["catalogue_task", "school", "school_group"]
     raw_id_fields = ["catalogue_task"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: SchoolTask | None = None) -> Any:
+        # Where a task belongs never changes: its assignments keep a copy of it
+        # (see teams.staffing).
+        if obj is not None:
+            return ["school", "school_group", "catalogue_task"]
+        return []
+
 
 @admin.register(Assignment)
 class AssignmentAdmin(SimpleHistoryAdmin):
@@ -105,3 +115,10 @@ class AssignmentAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "school_year"]
     list_select_related = ["school_task__catalogue_task", "staff_member", "school_year"]
     raw_id_fields = ["school_task", "staff_member"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Assignment | None = None) -> Any:
+        # An assignment belongs to its task and year; moving it would leave the
+        # staffing counts of the task it left behind (see teams.staffing).
+        if obj is not None:
+            return ["school_task", "school_year"]
+        return []

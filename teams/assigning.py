@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from . import staffing
 from .access import staff_for_task
 from .models import Assignment, SchoolTask, SchoolYear, StaffMember
 from .workload import request_recalculation, schools_of
@@ -235,6 +236,9 @@ def assign_many(
             if task.pk not in theirs
         ]
         bulk_create_with_history(new, Assignment, batch_size=500)
+        staffing.recount(
+            school_task_ids=[a.school_task_id for a in new], school_year_id=school_year.pk
+        )
         request_recalculation(school_ids=_schools(locked), school_year=school_year)
     return len(new), len(theirs)
 
@@ -273,5 +277,6 @@ def copy_year(*, tasks: list[SchoolTask], source: SchoolYear, target: SchoolYear
             and (old.staff_member_id is None or old.staff_member_id in allowed[old.school_task_id])
         ]
         bulk_create_with_history(new, Assignment, batch_size=500)
+        staffing.recount(school_task_ids=[a.school_task_id for a in new], school_year_id=target.pk)
         request_recalculation(school_ids=_schools(locked), school_year=target)
     return len(new)

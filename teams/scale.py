@@ -21,6 +21,7 @@ from tasks.models import Frequency, Level, Task, TaskGroup
 from tasks.text import normalise
 
 from .models import (
+    STAFFING_FIELDS,
     Appointment,
     Assignment,
     Budget,
@@ -114,31 +115,45 @@ def seed_scale(*, schools: int, staff_per_school: int, tasks_per_school: int,
                 [(school, None, task, "", "", None, None, "", False, stamp)
                  for school in school_ids for task in catalogue])  # fmt: skip
     task_ids = _ids(SchoolTask.objects.filter(school_id__in=school_ids))
-    assignments = _assignments(task_ids, school_ids, staff_of, tasks_per_school, year)
+    assignments = _assignments(task_ids, school_ids, catalogue, staff_of, year)
     return ScaleResult(schools, people, len(task_ids), assignments)
 
 
-def _assignments(task_ids: list[int], school_ids: list[int], staff_of: dict[int, list[int]],
-                 tasks_per_school: int, year: SchoolYear) -> int:  # fmt: skip
+def _assignments(task_ids: list[int], school_ids: list[int], catalogue: list[int],
+                 staff_of: dict[int, list[int]], year: SchoolYear) -> int:  # fmt: skip
     fields = ("school_task", "school_year", "kind", "staff_member", "partner", "hours", "note",
-              "version", "updated_at")  # fmt: skip
+              "version", "updated_at", *STAFFING_FIELDS)  # fmt: skip
     stamp = Assignment._meta.get_field("updated_at").get_db_prep_save(timezone.now(), connection)  # type: ignore[union-attr]
     rows: list[tuple[object, ...]] = []
     total = 0
     for index, task in enumerate(task_ids):
-        staff = staff_of[school_ids[index // tasks_per_school]]
+        # The tasks went in school by school, in the catalogue's order.
+        school = school_ids[index // len(catalogue)]
+        staff = staff_of[school]
         roll = random.random()
         if roll < 0.12:
             continue  # unassigned
+        people: list[tuple[str, int | None]]
         if roll < 0.15:
-            rows.append((task, year.pk, "responsible", None, "Externe partner", None, "", 1, stamp))
-            continue
-        chosen = random.sample(staff, 3)
-        rows.append((task, year.pk, "responsible", chosen[0], "", None, "", 1, stamp))
-        if roll > 0.9:
-            rows.append((task, year.pk, "responsible", chosen[1], "", None, "", 1, stamp))
-        if random.random() < 0.5:
-            rows.append((task, year.pk, "backup", chosen[2], "", None, "", 1, stamp))
+            people = [("responsible", None)]  # outsourced
+        else:
+            chosen = random.sample(staff, 3)
+            people = [("responsible", chosen[0])]
+            if roll > 0.9:
+                people.append(("responsible", chosen[1]))
+            if random.random() < 0.5:
+                people.append(("backup", chosen[2]))
+        # The staffing fields, as teams.staffing would set them: rows go in in
+        # this order, so the first of each kind gets the lowest id.
+        responsibles = sum(kind == "responsible" for kind, _ in people)
+        backups = len(people) - responsibles
+        seen: set[str] = set()
+        for kind, member in people:
+            partner = "Externe partner" if member is None else ""
+            rows.append((task, year.pk, kind, member, partner, None, "", 1, stamp, school, None,
+                         catalogue[index % len(catalogue)], responsibles, backups,
+                         kind not in seen))  # fmt: skip
+            seen.add(kind)
         if len(rows) >= 50_000:
             insert_rows(Assignment, fields, rows)
             total += len(rows)

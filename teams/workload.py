@@ -1,9 +1,10 @@
 """Calculating workload: who carries how many hours, against which budget.
 
 The figures are computed set-wise in the database (``teams.workload_sql``),
-for one school or for all of them at once. The same SQL serves the job after
-a change, the nightly run and ``manage.py recalculate_workload``, so the
-figures never depend on which of them ran.
+for one school or for all of them at once, in one pass over the assignments
+(each keeps a few facts about its task for that: ``teams.staffing``). The
+same SQL serves the job after a change, the nightly run and ``manage.py
+recalculate_workload``, so the figures never depend on which of them ran.
 
 Rules the SQL follows:
 
@@ -27,7 +28,7 @@ from django.utils import timezone
 
 from ictteam.celery import enqueue_on_commit
 
-from . import workload_sql
+from . import staffing, workload_sql
 from .models import (
     School,
     SchoolTask,
@@ -43,8 +44,9 @@ def recalculate(
 ) -> None:
     """Recompute the figures of the given schools (all when None) for a school year.
 
-    Replaces the schools' staff figures and the snapshot of ``day`` (today by
-    default) in one transaction. Running it twice gives the same figures.
+    Brings the schools' staff figures in line (writing only those that
+    changed) and replaces the snapshot of ``day`` (today by default), in one
+    transaction. Running it twice gives the same figures.
     """
     ids = None if school_ids is None else sorted(set(school_ids))
     day = day or timezone.localdate()
@@ -55,34 +57,25 @@ def recalculate(
         "yes": True,
         "no": False,
     }
-    tasks, people, schools = workload_sql.statements(ids)
+    statements = workload_sql.statements(ids)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # One recalculation at a time: two would both replace the same rows.
+            # One recalculation at a time: two would both rewrite the same rows.
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RECALCULATION_LOCK])
-            # A batch, not a page: room to hash in memory. The planner cannot see
-            # through the CTEs' row counts, and guessing one row it picks nested
-            # loops (and JIT) that run for minutes; every join here is set against
-            # set, which hash joins do best.
+            # A batch, not a page: room to hash in memory, and no JIT compiling
+            # for a plan that runs once.
             cursor.execute("SET LOCAL work_mem = '256MB'")
             cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL enable_nestloop = off")
-        staff = StaffWorkload.objects.filter(school_year=school_year)
         snapshots = WorkloadSnapshot.objects.filter(school_year=school_year, day=day)
         if ids is not None:
-            staff, snapshots = staff.filter(school_id__in=ids), snapshots.filter(school_id__in=ids)
-        staff._raw_delete(staff.db)  # no cascades or signals to honour: one DELETE
-        snapshots._raw_delete(snapshots.db)
-        cursor.execute(workload_sql.drop_task_table())
-        cursor.execute(tasks, params)
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(workload_sql.TASK_TABLE)}")
-        cursor.execute(people, params)
-        if connection.vendor == "postgresql":
-            # The school figures join the rows just written: let the planner know them.
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(StaffWorkload._meta.db_table)}")
-        cursor.execute(schools, params)
-        cursor.execute(workload_sql.drop_task_table())
+            snapshots = snapshots.filter(school_id__in=ids)
+        snapshots._raw_delete(snapshots.db)  # no cascades or signals to honour: one DELETE
+        for statement in workload_sql.drop_temporary_tables():
+            cursor.execute(statement)
+        for statement in statements:
+            cursor.execute(statement, params)
+        for statement in workload_sql.drop_temporary_tables():
+            cursor.execute(statement)
 
 
 # Any fixed number, the same in every process: the key of the advisory lock above.
@@ -122,6 +115,7 @@ def recalculate_requested(limit: int = 500) -> int:
 
 def recalculate_all(school_year: SchoolYear | None = None) -> None:
     """The nightly run: every school, for the given year or else the current and later ones."""
+    staffing.recount_unfilled()
     years = [school_year] if school_year else list(SchoolYear.from_current())
     for year in years:
         started = timezone.now()

@@ -15,7 +15,7 @@ from .staff import (
     StaffMember,
     StaffRole,
 )
-from .tasks import Assignment, SchoolTask
+from .tasks import STAFFING_FIELDS, Assignment, SchoolTask
 from .workload import GROUP_KINDS, StaffWorkload, WorkloadRequest, WorkloadSnapshot, load_state
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "HOURS_PER_WEEK_FULL_TIME",
     "HOURS_PER_YEAR_FULL_TIME",
     "MAX_BUDGET_HOURS",
+    "STAFFING_FIELDS",
     "STANDARD_ROLES",
     "STANDARD_ROLE_NAMES",
     "WEEKS_PER_SCHOOL_YEAR",

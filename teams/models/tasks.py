@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -151,6 +152,19 @@ class SchoolTask(models.Model):
             raise ValidationError(_("An own task needs a title and a group."))
 
 
+# Kept by teams.staffing: copied from the assignment's task, or counted over the
+# assignments of the same task and year.
+STAFFING_FIELDS = (
+    "task_school", "task_school_group", "task_catalogue",
+    "task_responsibles", "task_backups", "is_first_of_kind",
+)  # fmt: skip
+# A copy, not a relation of its own: the task's foreign keys keep the data whole.
+COPIED: dict[str, Any] = {
+    "on_delete": models.DO_NOTHING, "null": True, "editable": False,
+    "db_constraint": False, "db_index": False,
+}  # fmt: skip
+
+
 class AssignmentQuerySet(models.QuerySet["Assignment"]):
     def for_year(self, school_year: SchoolYear) -> AssignmentQuerySet:
         return self.filter(school_year=school_year)
@@ -162,6 +176,14 @@ class Assignment(models.Model):
     ``hours`` left empty means "the task's hours shared over its responsibles"
     for a responsible, and no hours for a backup. ``version`` rises with
     every change so that two people editing at once notice each other.
+
+    The *staffing* fields are kept by :mod:`teams.staffing`, never set by
+    hand. Three copy where the task belongs, which never changes: its school
+    or school group, and its catalogue entry. The others describe the other
+    assignments of the same task in the same year: how many responsibles and
+    backups it has, and whether this is the first (lowest id) of its kind.
+    They let the workload figures for all of Flanders be summed in one pass
+    over the assignments, without joining every task.
     """
 
     class Kind(models.TextChoices):
@@ -195,7 +217,13 @@ class Assignment(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    task_school = models.ForeignKey(School, related_name="+", **COPIED)
+    task_school_group = models.ForeignKey(SchoolGroup, related_name="+", **COPIED)
+    task_catalogue = models.ForeignKey(Task, related_name="+", **COPIED)
+    task_responsibles = models.PositiveIntegerField(default=0, editable=False)
+    task_backups = models.PositiveIntegerField(default=0, editable=False)
+    is_first_of_kind = models.BooleanField(default=False, editable=False)
+    history = HistoricalRecords(excluded_fields=["version", "updated_at", *STAFFING_FIELDS])
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -217,6 +245,15 @@ class Assignment(models.Model):
             models.CheckConstraint(
                 condition=Q(hours__isnull=True) | Q(hours__gte=0, hours__lte=MAX_TASK_HOURS),
                 name="assignment_hours_in_range",
+            ),
+        ]
+        indexes = [
+            # Finds, at once, assignments whose staffing fields were never filled in
+            # (every task belongs to a school or a group); normally there are none.
+            models.Index(
+                fields=["school_task"],
+                condition=Q(task_school__isnull=True, task_school_group__isnull=True),
+                name="assignment_staffing_unfilled",
             ),
         ]
 
