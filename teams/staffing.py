@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -72,8 +73,15 @@ def recount(*, school_task_ids: Iterable[int], school_year_id: int) -> int:
     ids = sorted(set(school_task_ids))
     if not ids:
         return 0
-    assignments = Assignment.objects.filter(school_task_id__in=ids, school_year_id=school_year_id)
-    return _recount(assignments)
+    with transaction.atomic():
+        # Lock the tasks, as every change to their assignments does, so that two
+        # changes to one task (a page and the admin, say) recount one after the
+        # other and the last count sees both.
+        list(SchoolTask.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+        assignments = Assignment.objects.filter(
+            school_task_id__in=ids, school_year_id=school_year_id
+        )
+        return _recount(assignments)
 
 
 def recount_unfilled() -> int:

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 
 from tasks import services
 from tasks.models import CatalogueImport, Task
-from teams import assigning
+from teams import assigning, staffing
 from teams.assigning import AssignmentInput, Conflict
 from teams.distribution import task_row
 from teams.models import Assignment
@@ -76,3 +76,26 @@ def test_two_directors_assigning_the_same_task_at_once(world):  # noqa: F811
     results = at_once(give(world.staff[0]), give(world.staff[1]))
     assert sum(isinstance(r, Conflict) for r in results) == 1
     assert Assignment.objects.filter(school_task=task).count() == 1
+
+
+def test_two_assignments_saved_at_once_are_both_counted(world):  # noqa: F811
+    """A page and the admin adding to one task together: the last recount sees both."""
+    task = world.tasks[0]
+
+    def add(member: object, kind: str) -> Callable[[], object]:
+        def action() -> object:
+            with transaction.atomic():
+                return Assignment.objects.create(
+                    school_task=task, school_year=world.year, kind=kind, staff_member=member
+                )
+
+        return action
+
+    for _ in range(5):
+        Assignment.objects.filter(school_task=task).delete()
+        at_once(add(world.staff[0], "responsible"), add(world.staff[1], "responsible"))
+        counts = set(
+            Assignment.objects.filter(school_task=task).values_list("task_responsibles", flat=True)
+        )
+        assert counts == {2}
+        assert staffing.out_of_step() == []
