@@ -27,13 +27,11 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from .models import Assignment, SchoolTask
+from .models import STAFFING_FIELDS, Assignment, SchoolTask
 
 Kind = Assignment.Kind
-STAFFING_FIELDS_IDS = (
-    "task_school_id", "task_school_group_id", "task_catalogue_id",
-    "task_responsibles", "task_backups", "is_first_of_kind",
-)  # fmt: skip
+# The staffing fields as columns (the foreign keys by their ids), as values_list reads them.
+COLUMNS = tuple(Assignment._meta.get_field(name).attname for name in STAFFING_FIELDS)  # type: ignore[union-attr]
 
 
 def _same_task() -> QuerySet[Assignment]:
@@ -116,7 +114,7 @@ def out_of_step() -> list[int]:
         fresh_responsibles=_count(Kind.RESPONSIBLE),
         fresh_backups=_count(Kind.BACKUP),
         fresh_first=_first(),
-    ).values_list("pk", *STAFFING_FIELDS_IDS, "fresh_school", "fresh_group", "fresh_catalogue",
+    ).values_list("pk", *COLUMNS, "fresh_school", "fresh_group", "fresh_catalogue",
                   "fresh_responsibles", "fresh_backups", "fresh_first")  # fmt: skip
-    half = len(STAFFING_FIELDS_IDS)
+    half = len(COLUMNS)
     return [row[0] for row in fresh.iterator() if row[1 : 1 + half] != row[1 + half :]]
