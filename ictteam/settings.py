@@ -231,12 +231,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
     # Picks up recalculations whose job never reached the broker.
-    "recalculate-requested-workload": {
-        "task": "teams.jobs.recalculate_requested_job",
+    "recalculate-marked-workload": {
+        "task": "teams.workload.jobs.recalculate_marked_job",
         "schedule": 60.0,
     },
-    "recalculate-all-workload-nightly": {
-        "task": "teams.jobs.recalculate_all_job",
+    # The coming school year when due, and the day's copy of the figures for the trend.
+    "workload-nightly": {
+        "task": "teams.workload.jobs.nightly_job",
         "schedule": crontab(hour=3, minute=0),
     },
 }

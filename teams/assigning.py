@@ -18,10 +18,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from . import staffing
 from .access import staff_for_task
 from .models import Assignment, SchoolTask, SchoolYear, StaffMember
-from .workload import request_recalculation, schools_of
+from .workload import mark_changed, schools_of
 
 Kind = Assignment.Kind
 
@@ -119,7 +118,7 @@ def add_assignment(
             raise ValidationError(
                 _("%(name)s already has this task.") % {"name": data.staff_member}
             ) from exc
-        request_recalculation(school_ids=schools_of(task), school_year=school_year)
+        mark_changed(schools_of(task), school_year)
     return assignment
 
 
@@ -163,9 +162,7 @@ def change_assignment(
             raise ValidationError(
                 _("%(name)s already has this task.") % {"name": data.staff_member}
             ) from exc
-        request_recalculation(
-            school_ids=schools_of(current.school_task), school_year=current.school_year
-        )
+        mark_changed(schools_of(current.school_task), current.school_year)
     return current
 
 
@@ -179,9 +176,7 @@ def remove_assignment(*, assignment: Assignment, expected_version: int) -> None:
         if current.version != expected_version:
             raise Conflict(_("Someone else changed this assignment meanwhile; it was not removed."))
         current.delete()
-        request_recalculation(
-            school_ids=schools_of(current.school_task), school_year=current.school_year
-        )
+        mark_changed(schools_of(current.school_task), current.school_year)
 
 
 def _schools(tasks: list[SchoolTask]) -> set[int]:
@@ -236,10 +231,7 @@ def assign_many(
             if task.pk not in theirs
         ]
         bulk_create_with_history(new, Assignment, batch_size=500)
-        staffing.recount(
-            school_task_ids=[a.school_task_id for a in new], school_year_id=school_year.pk
-        )
-        request_recalculation(school_ids=_schools(locked), school_year=school_year)
+        mark_changed(_schools(locked), school_year)
     return len(new), len(theirs)
 
 
@@ -277,6 +269,5 @@ def copy_year(*, tasks: list[SchoolTask], source: SchoolYear, target: SchoolYear
             and (old.staff_member_id is None or old.staff_member_id in allowed[old.school_task_id])
         ]
         bulk_create_with_history(new, Assignment, batch_size=500)
-        staffing.recount(school_task_ids=[a.school_task_id for a in new], school_year_id=target.pk)
-        request_recalculation(school_ids=_schools(locked), school_year=target)
+        mark_changed(_schools(locked), target)
     return len(new)

@@ -33,7 +33,7 @@ from .models import (
     StaffMember,
     StaffRole,
 )
-from .workload import recalculate_all
+from .workload import recalculate
 
 DEFAULT_CATALOGUE = settings.BASE_DIR / "fixtures" / "takenoverzicht-ict-coordinatie.xlsx"
 GROUP = "Scholengroep Demo"
@@ -247,5 +247,5 @@ def seed_demo(*, password: str) -> list[tuple[str, str]]:
     for name, school in schools.items():
         _distribute({"school": school}, DISTRIBUTION[name], OUTSOURCED[name], members, year)
     _distribute({"school_group": group}, DISTRIBUTION[GROUP], {}, members, year)
-    recalculate_all(year)
+    recalculate([school.pk for school in schools.values()], year)
     return ACCOUNTS

@@ -1,8 +1,9 @@
 """Reading a school's distribution of tasks: the board, a person's tasks, the export.
 
-Everything is read in a fixed number of queries, however many tasks and staff
-a school has: tasks with their catalogue entries in one, the year's
-assignments in one, and the figures are put together in Python.
+Everything is read in a fixed number of queries, however many tasks and staff a
+school has: the tasks with their assignments for display, and the calculator's
+rows (``teams.workload.loading``). Every number comes from the calculator, live,
+so the board never waits for the stored figures.
 """
 
 from __future__ import annotations
@@ -20,17 +21,9 @@ from tasks.models import TaskGroup
 
 from .access import staff_of
 from .assigning import state_token
-from .models import (
-    Assignment,
-    Budget,
-    School,
-    SchoolTask,
-    SchoolYear,
-    StaffMember,
-    StaffWorkload,
-    WorkloadRequest,
-    load_state,
-)
+from .models import Assignment, School, SchoolTask, SchoolYear, StaffMember
+from .workload.calculator import PersonFigures, SchoolWorkload, TaskFigures
+from .workload.figures import calculate_school
 
 Kind = Assignment.Kind
 ZERO = Decimal(0)
@@ -38,10 +31,11 @@ ZERO = Decimal(0)
 
 @dataclass
 class TaskRow:
-    """One task on a board, with the year's assignments and what they add up to."""
+    """One task on a board, with the year's assignments and the calculator's figures."""
 
     task: SchoolTask
     assignments: list[Assignment]
+    figures: TaskFigures
 
     @property
     def responsibles(self) -> list[Assignment]:
@@ -53,27 +47,26 @@ class TaskRow:
 
     @property
     def is_unassigned(self) -> bool:
-        return not self.responsibles
+        return self.figures.is_unassigned
 
     @property
     def has_backup(self) -> bool:
-        return bool(self.backups)
+        return self.figures.has_backup
 
     @property
     def state(self) -> str:
         return state_token(self.assignments)
 
     def hours_of(self, assignment: Assignment) -> Decimal:
-        """Hours an assignment carries: its own figure, else a share of the task's."""
-        if assignment.hours is not None:
-            return assignment.hours
-        if assignment.kind == Kind.BACKUP or self.task.hours is None:
-            return ZERO
-        return self.task.hours / len(self.responsibles)
+        """What an assignment carries (nothing when its person no longer works there)."""
+        return self.figures.carried.get(assignment.pk, ZERO)
+
+    def needs_new_person(self, assignment: Assignment) -> bool:
+        return assignment.pk in self.figures.needs_new_person
 
     @property
     def assigned_hours(self) -> Decimal:
-        return sum((self.hours_of(a) for a in self.responsibles), ZERO)
+        return self.figures.assigned_hours
 
     def involves(self, staff_id: int) -> bool:
         return any(a.staff_member_id == staff_id for a in self.assignments)
@@ -91,22 +84,10 @@ class GroupSection:
 
 @dataclass
 class PersonLoad:
-    """A staff member's hours on this board against their budget here."""
+    """A staff member of the school with the calculator's figures for them here."""
 
     member: StaffMember
-    budget: Decimal | None
-    responsible_hours: Decimal = ZERO
-    backup_hours: Decimal = ZERO
-    task_count: int = 0
-
-    @property
-    def percent(self) -> int | None:
-        if not self.budget:
-            return None
-        return round(100 * self.responsible_hours / self.budget)
-
-    def state(self, school: School) -> str:
-        return load_state(self.responsible_hours, self.budget, school)
+    figures: PersonFigures
 
 
 @dataclass
@@ -115,8 +96,17 @@ class Board:
     school_year: SchoolYear
     rows: list[TaskRow]
     staff: list[StaffMember]
-    loads: list[PersonLoad]
-    pending: bool = False  # a change is not in the figures yet
+    workload: SchoolWorkload
+
+    @property
+    def loads(self) -> list[PersonLoad]:
+        """The school's staff, most loaded first."""
+        members = {member.pk: member for member in self.staff}
+        return [
+            PersonLoad(members[p.staff_id], p)
+            for p in self.workload.ranked_people
+            if p.staff_id in members
+        ]
 
     def sections(self, rows: list[TaskRow] | None = None) -> list[GroupSection]:
         by_group: dict[int | None, GroupSection] = {}
@@ -138,48 +128,41 @@ class Board:
         group_id: int | None = None,
         single: bool = False,
         at_risk: bool = False,
-        school_only: bool = False,
     ) -> list[TaskRow]:
-        """The rows that pass every filter given; ``single`` keeps tasks with one responsible
-        and no backup, ``at_risk`` tasks whose only responsible is overloaded here."""
-        rows = self.rows
-        if school_only:  # as the workload figures count them
-            rows = [row for row in rows if not row.task.is_group_level]
-        if single:
-            rows = [row for row in rows if len(row.responsibles) == 1 and not row.has_backup]
-        if at_risk:
-            over = {load.member.pk for load in self.loads if self.is_overloaded(load)}
-            rows = [
-                row
-                for row in rows
-                if len(row.responsibles) == 1 and row.responsibles[0].staff_member_id in over
-            ]
-        if unassigned:
-            rows = [row for row in rows if row.is_unassigned]
-        if without_backup:
-            rows = [row for row in rows if not row.has_backup]
-        if staff_id is not None:
-            rows = [row for row in rows if row.involves(staff_id)]
-        if group_id is not None:
-            rows = [
-                row for row in rows if row.task.task_group and row.task.task_group.pk == group_id
-            ]
-        return rows
+        """The rows that pass every filter given; the risk filters are the calculator's."""
+        checks = [
+            (single, lambda row: row.figures.is_single_person),
+            (at_risk, lambda row: row.figures.only_responsible_overloaded),
+            (unassigned, lambda row: row.is_unassigned),
+            (without_backup, lambda row: not row.has_backup),
+            (staff_id is not None, lambda row: row.involves(staff_id)),
+            (
+                group_id is not None,
+                lambda row: row.task.task_group is not None and row.task.task_group.pk == group_id,
+            ),
+        ]
+        wanted = [check for on, check in checks if on]
+        return [row for row in self.rows if all(check(row) for check in wanted)]
 
     @property
     def unassigned_count(self) -> int:
-        return sum(1 for row in self.rows if row.is_unassigned)
+        return self.workload.risks.unassigned
 
     @property
     def without_backup_count(self) -> int:
-        return sum(1 for row in self.rows if not row.has_backup)
+        return self.workload.risks.without_backup
 
-    def is_overloaded(self, load: PersonLoad) -> bool:
-        return load.state(self.school) == "over"
+    @property
+    def group_level_unassigned_count(self) -> int:
+        return self.workload.group_level_risks.unassigned
+
+    @property
+    def group_level_without_backup_count(self) -> int:
+        return self.workload.group_level_risks.without_backup
 
     @property
     def overloaded_count(self) -> int:
-        return sum(1 for load in self.loads if self.is_overloaded(load))
+        return self.workload.overloaded_count
 
 
 def board_tasks(school: School, school_year: SchoolYear) -> QuerySet[SchoolTask]:
@@ -196,74 +179,26 @@ def board_tasks(school: School, school_year: SchoolYear) -> QuerySet[SchoolTask]
     )
 
 
-def _prefetched_row(task: SchoolTask) -> TaskRow:
+def _row(task: SchoolTask, workload: SchoolWorkload) -> TaskRow:
     """The row of a task from :func:`board_tasks`, whose year's assignments are prefetched."""
-    return TaskRow(task, task.year_assignments)  # type: ignore[attr-defined]
-
-
-def task_row(task: SchoolTask, school_year: SchoolYear) -> TaskRow:
-    """The row of one task, for redrawing it after a change."""
-    assignments = list(
-        Assignment.objects.filter(school_task=task, school_year=school_year).select_related(
-            "staff_member"
-        )
+    figures = workload.tasks.get(task.pk) or TaskFigures(
+        task.pk, task.hours, "other", task.is_group_level
     )
-    return TaskRow(task, assignments)
+    return TaskRow(task, task.year_assignments, figures)  # type: ignore[attr-defined]
+
+
+def task_row(task: SchoolTask, school: School, school_year: SchoolYear) -> TaskRow:
+    """The row of one task on a school's board, for redrawing it after a change."""
+    workload = calculate_school(school, school_year)
+    task = board_tasks(school, school_year).get(pk=task.pk)
+    return _row(task, workload)
 
 
 def build_board(school: School, school_year: SchoolYear) -> Board:
-    rows = [_prefetched_row(task) for task in board_tasks(school, school_year)]
+    workload = calculate_school(school, school_year)
+    rows = [_row(task, workload) for task in board_tasks(school, school_year)]
     staff = list(staff_of(school).order_by("last_name", "first_name"))
-    figures = {
-        w.staff_member_id: w
-        for w in StaffWorkload.objects.filter(school=school, school_year=school_year)
-    }
-    loads = (
-        _loads_from_figures(staff, figures)
-        if figures
-        else _loads_counted(school, school_year, staff, rows)
-    )
-    ranked = sorted(loads, key=lambda load: -(load.percent or -1))
-    pending = WorkloadRequest.objects.filter(school=school, school_year=school_year).exists()
-    return Board(school, school_year, rows, staff, ranked, pending)
-
-
-def _loads_from_figures(
-    staff: list[StaffMember], figures: dict[int, StaffWorkload]
-) -> list[PersonLoad]:
-    """People's hours as the workload figures have them (group tasks shared out by budget)."""
-    loads = []
-    for member in staff:
-        row = figures.get(member.pk)
-        if row is None:
-            loads.append(PersonLoad(member, None))
-            continue
-        loads.append(PersonLoad(member, row.budget_hours or None, row.responsible_hours,
-                                row.backup_hours, row.task_count))  # fmt: skip
-    return loads
-
-
-def _loads_counted(
-    school: School, school_year: SchoolYear, staff: list[StaffMember], rows: list[TaskRow]
-) -> list[PersonLoad]:
-    """People's hours counted from the board itself, until the figures are first computed."""
-    budgets = dict(
-        Budget.objects.filter(school=school, school_year=school_year).values_list(
-            "staff_member_id", "hours_per_year"
-        )
-    )
-    loads = {member.pk: PersonLoad(member, budgets.get(member.pk)) for member in staff}
-    for row in rows:
-        for assignment in row.assignments:
-            load = loads.get(assignment.staff_member_id)  # type: ignore[arg-type]
-            if load is None:
-                continue  # someone from another school of the group
-            load.task_count += 1
-            if assignment.kind == Kind.RESPONSIBLE:
-                load.responsible_hours += row.hours_of(assignment)
-            else:
-                load.backup_hours += row.hours_of(assignment)
-    return list(loads.values())
+    return Board(school, school_year, rows, staff, workload)
 
 
 @dataclass
@@ -274,22 +209,6 @@ class MemberTask:
     @property
     def hours(self) -> Decimal:
         return self.row.hours_of(self.assignment)
-
-
-def member_tasks(member: StaffMember, school: School, school_year: SchoolYear) -> list[MemberTask]:
-    """A person's tasks on a school's board in a year, with the hours each carries."""
-    tasks = board_tasks(school, school_year).filter(
-        assignments__staff_member=member, assignments__school_year=school_year
-    )
-    result: list[MemberTask] = []
-    for task in tasks:
-        row = _prefetched_row(task)
-        result.extend(
-            MemberTask(row, assignment)
-            for assignment in row.assignments
-            if assignment.staff_member_id == member.pk
-        )
-    return result
 
 
 # --- Export ---------------------------------------------------------------------------------
@@ -316,7 +235,7 @@ def write_distribution(stream: Writable | IO[bytes], board: Board) -> None:
                 _names(row.responsibles),
                 _names(row.backups),
                 task.hours,
-                row.assigned_hours if row.responsibles else None,
+                row.assigned_hours if not row.is_unassigned else None,
                 task.get_frequency_display(),
                 _("school group") if task.is_group_level else _("school"),
                 "; ".join(a.note for a in row.assignments if a.note),
@@ -329,41 +248,46 @@ def write_distribution(stream: Writable | IO[bytes], board: Board) -> None:
 
 @dataclass
 class MemberSummary:
-    """A person's tasks in one school and year, with their hours against the budget.
-
-    The totals are the workload figures once computed, so they agree with the
-    dashboard (group-level tasks shared over the schools a person works in).
-    """
+    """A person's tasks in one school and year, with the calculator's figures for them."""
 
     school: School
     tasks: list[MemberTask]
-    budget: Budget | None
-    figures: StaffWorkload | None = None
+    figures: PersonFigures
 
     @property
-    def responsible_hours(self) -> Decimal:
-        if self.figures is not None:
-            return self.figures.responsible_hours
-        return sum((t.hours for t in self.tasks if t.assignment.kind == Kind.RESPONSIBLE), ZERO)
+    def carried_hours(self) -> Decimal:
+        return self.figures.carried_hours
 
     @property
     def backup_hours(self) -> Decimal:
-        if self.figures is not None:
-            return self.figures.backup_hours
-        return sum((t.hours for t in self.tasks if t.assignment.kind == Kind.BACKUP), ZERO)
+        return self.figures.backup_hours
+
+    @property
+    def budget_hours(self) -> Decimal | None:
+        return self.figures.budget_hours
 
     @property
     def percent(self) -> int | None:
-        if self.budget is None or not self.budget.hours_per_year:
-            return None
-        return round(100 * self.responsible_hours / self.budget.hours_per_year)
+        return self.figures.percent
+
+    @property
+    def state(self) -> str:
+        return self.figures.state
 
 
 def member_summary(member: StaffMember, school: School, school_year: SchoolYear) -> MemberSummary:
-    budget = Budget.objects.filter(
-        staff_member=member, school=school, school_year=school_year
-    ).first()
-    figures = StaffWorkload.objects.filter(
-        staff_member=member, school=school, school_year=school_year
-    ).first()
-    return MemberSummary(school, member_tasks(member, school, school_year), budget, figures)
+    """A person's tasks on a school's board in a year, and what they carry there."""
+    workload = calculate_school(school, school_year)
+    tasks = board_tasks(school, school_year).filter(
+        assignments__staff_member=member, assignments__school_year=school_year
+    )
+    result: list[MemberTask] = []
+    for task in tasks:
+        row = _row(task, workload)
+        result.extend(
+            MemberTask(row, assignment)
+            for assignment in row.assignments
+            if assignment.staff_member_id == member.pk
+        )
+    figures = workload.people.get(member.pk) or PersonFigures(member.pk, None, workload.limits)
+    return MemberSummary(school, result, figures)

@@ -1,10 +1,11 @@
 """Filling a database with Flanders-sized random data, for benchmarks.
 
-Everything goes in with multi-row INSERT statements (``ictteam.bulk``), so
-4,000 schools with 30 staff and 150 tasks each take minutes, not hours.
-The data is random but plausible: schools in groups of twenty, budgets of
-20 to 300 hours, most tasks with a responsible, some with two, half with a
-backup, a few outsourced.
+Rows go in with ``bulk_create`` in large batches, so 4,000 schools with 30
+staff and 150 tasks each take minutes, not hours. The data is random but
+plausible: schools in groups of twenty, budgets of 20 to 300 hours, most
+tasks with a responsible, some with two, half with a backup, a few
+outsourced; each group has a few group-level tasks carried by a coordinator
+who works in three of its schools.
 """
 
 from __future__ import annotations
@@ -13,15 +14,11 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 
-from ictteam.bulk import insert_rows
 from tasks.models import Frequency, Level, Task, TaskGroup
-from tasks.text import normalise
 
 from .models import (
-    STAFFING_FIELDS,
     Appointment,
     Assignment,
     Budget,
@@ -34,6 +31,8 @@ from .models import (
 )
 
 SCHOOLS_PER_GROUP = 20
+GROUP_TASKS = 5
+BATCH = 5000
 FIRST_NAMES = ["An", "Bart", "Charlotte", "Dirk", "Els", "Filip", "Griet", "Hans", "Ines", "Jan",
                "Katrien", "Lars", "Marie", "Nico", "Olivia", "Pieter", "Quinten", "Rita", "Sofie",
                "Tom", "Ulla", "Vincent", "Wim", "Xavier", "Yasmine", "Zeno"]  # fmt: skip
@@ -50,28 +49,26 @@ class ScaleResult:
     assignments: int
 
 
-def _ids(queryset: object) -> list[int]:
-    return list(queryset.order_by("pk").values_list("pk", flat=True))  # type: ignore[attr-defined]
-
-
 def _catalogue(count: int) -> list[int]:
     """At least ``count`` active school-level catalogue tasks; adds synthetic ones if needed."""
-    existing = _ids(Task.objects.active().filter(level=Level.SCHOOL))
+    existing = list(
+        Task.objects.active().filter(level=Level.SCHOOL).order_by("pk").values_list("pk", flat=True)
+    )
     missing = count - len(existing)
     if missing > 0:
-        groups = _ids(TaskGroup.objects.exclude(kind=""))
-        stamp = Task._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)  # type: ignore[union-attr]
+        groups = list(TaskGroup.objects.exclude(kind="").order_by("pk"))
         start = Task.objects.count()
-        rows = []
-        for index in range(start, start + missing):
-            title = f"Schaaltaak {index}"
-            rows.append((f"SCALE{index:05d}", title, normalise(title), "", groups[index % 4], "",
-                         random.choice(Frequency.values), Decimal(random.randint(2, 60)),
-                         Level.SCHOOL, True, None, stamp, stamp))  # fmt: skip
-        insert_rows(Task, ("code", "title", "title_key", "description", "group", "suggested_role",
-                           "frequency", "hours_per_year", "level", "is_active", "retired_at",
-                           "created_at", "updated_at"), rows)  # fmt: skip
-        existing = _ids(Task.objects.active().filter(level=Level.SCHOOL))
+        Task.objects.bulk_create(
+            [
+                Task(code=f"SCALE{i:05d}", title=f"Schaaltaak {i}", title_key=f"schaaltaak {i}",
+                     group=groups[i % 4],
+                     frequency=random.choice(Frequency.values),
+                     hours_per_year=Decimal(random.randint(2, 60)), level=Level.SCHOOL)
+                for i in range(start, start + missing)
+            ],
+            batch_size=BATCH,
+        )  # fmt: skip
+        return _catalogue(count)
     return existing[:count]
 
 
@@ -81,55 +78,71 @@ def seed_scale(*, schools: int, staff_per_school: int, tasks_per_school: int,
     """Add ``schools`` schools with their staff, budgets, tasks and assignments."""
     random.seed(seed)
     year = SchoolYear.current()
-    stamp = SchoolGroup._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)  # type: ignore[union-attr]
     run = SchoolGroup.objects.count()
     group_count = max(1, -(-schools // SCHOOLS_PER_GROUP))
-    insert_rows(SchoolGroup, ("name", "created_at"),
-                [(f"Schaalgroep {run + g}", stamp) for g in range(group_count)])  # fmt: skip
-    group_ids = _ids(SchoolGroup.objects.filter(name__startswith="Schaalgroep "))[-group_count:]
-    first_school = School.objects.count()
-    insert_rows(School, ("school_group", "name", "institution_number", "busy_from_percent",
-                         "overloaded_above_percent", "created_at"),
-                [(group_ids[i // SCHOOLS_PER_GROUP], f"Schaalschool {first_school + i}", "", 80,
-                  100, stamp) for i in range(schools)])  # fmt: skip
-    school_ids = _ids(School.objects.filter(name__startswith="Schaalschool "))[-schools:]
-
-    people = schools * staff_per_school
-    insert_rows(StaffMember, ("first_name", "last_name", "email", "user", "created_at"),
-                [(random.choice(FIRST_NAMES), random.choice(LAST_NAMES), "", None, stamp)
-                 for _ in range(people)])  # fmt: skip
-    staff_ids = _ids(StaffMember.objects.all())[-people:]
-    staff_of = {school: staff_ids[i * staff_per_school:(i + 1) * staff_per_school]
-                for i, school in enumerate(school_ids)}  # fmt: skip
-    insert_rows(Appointment, ("staff_member", "school", "job", "is_active"),
-                [(member, school, Job.TEACHER, True)
-                 for school, members in staff_of.items() for member in members])  # fmt: skip
-    insert_rows(Budget, ("staff_member", "school", "school_year", "hours_per_year"),
-                [(member, school, year.pk, Decimal(random.randint(20, 300)))
-                 for school, members in staff_of.items() for member in members])  # fmt: skip
+    groups = SchoolGroup.objects.bulk_create(
+        [SchoolGroup(name=f"Schaalgroep {run + g}") for g in range(group_count)]
+    )
+    first = School.objects.count()
+    new_schools = School.objects.bulk_create(
+        [School(school_group=groups[i // SCHOOLS_PER_GROUP], name=f"Schaalschool {first + i}")
+         for i in range(schools)],
+        batch_size=BATCH,
+    )  # fmt: skip
+    people = StaffMember.objects.bulk_create(
+        [StaffMember(first_name=random.choice(FIRST_NAMES), last_name=random.choice(LAST_NAMES))
+         for _ in range(schools * staff_per_school)],
+        batch_size=BATCH,
+    )  # fmt: skip
+    staff_of = {
+        school.pk: [p.pk for p in people[i * staff_per_school : (i + 1) * staff_per_school]]
+        for i, school in enumerate(new_schools)
+    }
+    pairs = [(member, school) for school, members in staff_of.items() for member in members]
+    # Each group's coordinator: the first person of its first school, also in the next two.
+    coordinators = {}
+    for g, group in enumerate(groups):
+        members = new_schools[g * SCHOOLS_PER_GROUP : (g + 1) * SCHOOLS_PER_GROUP]
+        coordinator = staff_of[members[0].pk][0]
+        coordinators[group.pk] = coordinator
+        pairs += [(coordinator, school.pk) for school in members[1:3]]
+    Appointment.objects.bulk_create(
+        [Appointment(staff_member_id=m, school_id=s, job=Job.TEACHER) for m, s in pairs],
+        batch_size=BATCH,
+    )
+    Budget.objects.bulk_create(
+        [Budget(staff_member_id=m, school_id=s, school_year=year,
+                hours_per_year=Decimal(random.randint(20, 300))) for m, s in pairs],
+        batch_size=BATCH,
+    )  # fmt: skip
 
     catalogue = _catalogue(tasks_per_school)
-    insert_rows(SchoolTask, ("school", "school_group", "catalogue_task", "title", "description",
-                             "group", "local_hours", "local_frequency", "is_hidden",
-                             "created_at"),
-                [(school, None, task, "", "", None, None, "", False, stamp)
-                 for school in school_ids for task in catalogue])  # fmt: skip
-    task_ids = _ids(SchoolTask.objects.filter(school_id__in=school_ids))
-    assignments = _assignments(task_ids, school_ids, catalogue, staff_of, year)
-    return ScaleResult(schools, people, len(task_ids), assignments)
+    tasks = SchoolTask.objects.bulk_create(
+        [SchoolTask(school=school, catalogue_task_id=task)
+         for school in new_schools for task in catalogue],
+        batch_size=BATCH,
+    )  # fmt: skip
+    own_group = TaskGroup.objects.get(kind="policy")
+    group_tasks = SchoolTask.objects.bulk_create(
+        [SchoolTask(school_group=group, title=f"Groepstaak {n}", group=own_group,
+                    local_hours=Decimal(random.randint(10, 80)), local_frequency=Frequency.YEARLY)
+         for group in groups for n in range(GROUP_TASKS)],
+    )  # fmt: skip
+    count = _assignments(tasks, staff_of, year)
+    count += len(
+        Assignment.objects.bulk_create(
+            [Assignment(school_task=task, school_year=year, kind=Assignment.Kind.RESPONSIBLE,
+                        staff_member_id=coordinators[task.school_group_id])  # type: ignore[index]
+             for task in group_tasks]
+        )
+    )  # fmt: skip
+    return ScaleResult(schools, len(people), len(tasks) + len(group_tasks), count)
 
 
-def _assignments(task_ids: list[int], school_ids: list[int], catalogue: list[int],
-                 staff_of: dict[int, list[int]], year: SchoolYear) -> int:  # fmt: skip
-    fields = ("school_task", "school_year", "kind", "staff_member", "partner", "hours", "note",
-              "version", "updated_at", *STAFFING_FIELDS)  # fmt: skip
-    stamp = Assignment._meta.get_field("updated_at").get_db_prep_save(timezone.now(), connection)  # type: ignore[union-attr]
-    rows: list[tuple[object, ...]] = []
+def _assignments(tasks: list[SchoolTask], staff_of: dict[int, list[int]], year: SchoolYear) -> int:
+    rows: list[Assignment] = []
     total = 0
-    for index, task in enumerate(task_ids):
-        # The tasks went in school by school, in the catalogue's order.
-        school = school_ids[index // len(catalogue)]
-        staff = staff_of[school]
+    for task in tasks:
         roll = random.random()
         if roll < 0.12:
             continue  # unassigned
@@ -137,26 +150,18 @@ def _assignments(task_ids: list[int], school_ids: list[int], catalogue: list[int
         if roll < 0.15:
             people = [("responsible", None)]  # outsourced
         else:
-            chosen = random.sample(staff, 3)
+            chosen = random.sample(staff_of[task.school_id], 3)  # type: ignore[index]
             people = [("responsible", chosen[0])]
             if roll > 0.9:
                 people.append(("responsible", chosen[1]))
             if random.random() < 0.5:
                 people.append(("backup", chosen[2]))
-        # The staffing fields, as teams.staffing would set them: rows go in in
-        # this order, so the first of each kind gets the lowest id.
-        responsibles = sum(kind == "responsible" for kind, _ in people)
-        backups = len(people) - responsibles
-        seen: set[str] = set()
-        for kind, member in people:
-            partner = "Externe partner" if member is None else ""
-            rows.append((task, year.pk, kind, member, partner, None, "", 1, stamp, school, None,
-                         catalogue[index % len(catalogue)], responsibles, backups,
-                         kind not in seen))  # fmt: skip
-            seen.add(kind)
+        rows += [
+            Assignment(school_task=task, school_year=year, kind=kind, staff_member_id=member,
+                       partner="Externe partner" if member is None else "")
+            for kind, member in people
+        ]  # fmt: skip
         if len(rows) >= 50_000:
-            insert_rows(Assignment, fields, rows)
-            total += len(rows)
+            total += len(Assignment.objects.bulk_create(rows, batch_size=BATCH))
             rows = []
-    insert_rows(Assignment, fields, rows)
-    return total + len(rows)
+    return total + len(Assignment.objects.bulk_create(rows, batch_size=BATCH))

@@ -27,7 +27,7 @@ from .models import (
     StaffMember,
     StaffRole,
 )
-from .workload import request_recalculation, schools_of
+from .workload import mark_changed, mark_everything, schools_of
 
 # --- Task lists -----------------------------------------------------------------------------
 
@@ -64,12 +64,32 @@ def adopt_catalogue(
 
 
 def adopt_catalogue_everywhere() -> int:
-    """Adopt new catalogue tasks in every school group and school (after an import)."""
-    added = 0
+    """Adopt new catalogue tasks in every school group and school (the nightly run).
+
+    Only the schools whose list grew are marked for new figures. Returns how
+    many tasks were added.
+    """
+    added, grown = 0, set[int]()
     for group in SchoolGroup.objects.all():
-        added += adopt_catalogue(school_group=group)
+        count = adopt_catalogue(school_group=group)
+        if count:
+            added += count
+            grown.update(School.objects.filter(school_group=group).values_list("pk", flat=True))
     for school in School.objects.all():
-        added += adopt_catalogue(school=school)
+        count = adopt_catalogue(school=school)
+        if count:
+            added += count
+            grown.add(school.pk)
+    _recalculate_from_now(sorted(grown))
+    return added
+
+
+def follow_catalogue_change() -> int:
+    """After a catalogue import: adopt its new tasks everywhere and, since its hours or
+    groups may have changed, fan out new figures for every school. Returns tasks added."""
+    added = adopt_catalogue_everywhere()
+    for year in SchoolYear.from_current():
+        mark_everything(year)
     return added
 
 
@@ -128,7 +148,7 @@ def set_local_values(
 def _recalculate_from_now(school_ids: list[int]) -> None:
     """Ask for new figures for the current school year and any later one being planned."""
     for year in SchoolYear.from_current():
-        request_recalculation(school_ids=school_ids, school_year=year)
+        mark_changed(school_ids, year)
 
 
 def _group_schools(school: School) -> list[int]:
@@ -223,7 +243,7 @@ def end_appointment(*, member: StaffMember, school: School, school_year: SchoolY
             % {"name": member.full_name, "year": school_year}
         )
     Appointment.objects.filter(staff_member=member, school=school).update(is_active=False)
-    request_recalculation(school_ids=_group_schools(school), school_year=school_year)
+    mark_changed(_group_schools(school), school_year)
 
 
 def set_budget(
@@ -242,7 +262,7 @@ def set_budget(
             budget.hours_per_year = hours_per_year
             budget.full_clean()
             budget.save()
-            request_recalculation(school_ids=_group_schools(school), school_year=school_year)
+            mark_changed(_group_schools(school), school_year)
     return budget
 
 

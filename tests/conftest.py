@@ -140,7 +140,8 @@ def wait_until(condition: Any, seconds: float = 15.0) -> None:
 def standard_data(db) -> None:  # type: ignore[no-untyped-def]
     """The groups and roles migrations create, which a transactional test may have flushed."""
     from tasks.models import TaskGroup
-    from teams.models import Role
+    from teams.models import Role, SchoolYear
 
     TaskGroup.objects.ensure_standard()
     Role.objects.ensure_standard()
+    SchoolYear.ensure_current_and_next()

@@ -15,15 +15,22 @@ from .staff import (
     StaffMember,
     StaffRole,
 )
-from .tasks import STAFFING_FIELDS, Assignment, SchoolTask
-from .workload import GROUP_KINDS, StaffWorkload, WorkloadRequest, WorkloadSnapshot, load_state
+from .tasks import Assignment, SchoolTask
+from .workload import (
+    GROUP_KINDS,
+    SCHOOL_FIGURES,
+    SchoolWorkload,
+    StaffWorkload,
+    WorkloadRequest,
+    WorkloadSnapshot,
+)
 
 __all__ = [
     "GROUP_KINDS",
     "HOURS_PER_WEEK_FULL_TIME",
     "HOURS_PER_YEAR_FULL_TIME",
     "MAX_BUDGET_HOURS",
-    "STAFFING_FIELDS",
+    "SCHOOL_FIGURES",
     "STANDARD_ROLES",
     "STANDARD_ROLE_NAMES",
     "WEEKS_PER_SCHOOL_YEAR",
@@ -36,11 +43,11 @@ __all__ = [
     "School",
     "SchoolGroup",
     "SchoolTask",
+    "SchoolWorkload",
     "SchoolYear",
     "StaffMember",
     "StaffRole",
     "StaffWorkload",
     "WorkloadRequest",
     "WorkloadSnapshot",
-    "load_state",
 ]

@@ -42,25 +42,38 @@ class SchoolYear(models.Model):
 
     @classmethod
     def current(cls) -> SchoolYear:
-        """The school year today falls in, created on first use."""
-        year, _created = cls.objects.get_or_create(
-            start_year=cls.start_year_of(timezone.localdate())
-        )
+        """The school year today falls in; never creates one.
+
+        School years are created by a migration (the first) and by the nightly
+        job (the next ones, see :meth:`ensure_current_and_next`). Should today's
+        be missing, the latest one before it stands in.
+        """
+        today = cls.start_year_of(timezone.localdate())
+        year = cls.objects.filter(start_year__lte=today).order_by("-start_year").first()
+        year = year or cls.objects.order_by("start_year").first()
+        if year is None:
+            raise cls.DoesNotExist("No school year on record: run the migrations.")
         return year
 
     @classmethod
+    def ensure_current_and_next(cls) -> list[SchoolYear]:
+        """Create today's school year and the next one where missing; returns those created."""
+        today = cls.start_year_of(timezone.localdate())
+        created: list[SchoolYear] = []
+        for start in (today, today + 1):
+            year, is_new = cls.objects.get_or_create(start_year=start)
+            if is_new:
+                created.append(year)
+        return created
+
+    @classmethod
     def from_param(cls, value: str | None) -> SchoolYear:
-        """The year a page asks for (``?year=2026``): any year on record, or the
-        current or next one (created on first use); otherwise the current year."""
-        current = cls.current()
+        """The year a page asks for (``?year=2026``) if it is on record, else the current one."""
         try:
             start = int(value or "")
         except ValueError:
-            return current
-        year = cls.objects.filter(start_year=start).first()
-        if year is None and start == current.start_year + 1:
-            year, _created = cls.objects.get_or_create(start_year=start)
-        return year or current
+            return cls.current()
+        return cls.objects.filter(start_year=start).first() or cls.current()
 
     @classmethod
     def from_current(cls) -> models.QuerySet[SchoolYear]:
@@ -68,10 +81,12 @@ class SchoolYear(models.Model):
         return cls.objects.filter(start_year__gte=cls.current().start_year).order_by("start_year")
 
     def previous(self) -> SchoolYear | None:
+        """The school year before this one, if it is on record."""
         return SchoolYear.objects.filter(start_year=self.start_year - 1).first()
 
-    def next(self) -> int:
-        return self.start_year + 1
+    def next(self) -> SchoolYear | None:
+        """The school year after this one, if it is on record."""
+        return SchoolYear.objects.filter(start_year=self.start_year + 1).first()
 
 
 class SchoolGroup(models.Model):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from tasks.models import MAX_TASK_HOURS, Frequency, Level, Task, TaskGroup
 
+from ..workload.calculator import task_hours
 from .organisation import School, SchoolGroup, SchoolYear
 from .staff import StaffMember
 
@@ -125,10 +125,10 @@ class SchoolTask(models.Model):
 
     @property
     def hours(self) -> Decimal | None:
-        """Hours per year here: the local figure, else the catalogue's."""
-        if self.local_hours is not None:
-            return self.local_hours
-        return self.catalogue_task.hours_per_year if self.catalogue_task else None
+        """Hours per year here (the rule is the workload calculator's)."""
+        return task_hours(
+            self.local_hours, self.catalogue_task.hours_per_year if self.catalogue_task else None
+        )
 
     @property
     def frequency(self) -> str:
@@ -152,19 +152,6 @@ class SchoolTask(models.Model):
             raise ValidationError(_("An own task needs a title and a group."))
 
 
-# Kept by teams.staffing: copied from the assignment's task, or counted over the
-# assignments of the same task and year.
-STAFFING_FIELDS = (
-    "task_school", "task_school_group", "task_catalogue",
-    "task_responsibles", "task_backups", "is_first_of_kind",
-)  # fmt: skip
-# A copy, not a relation of its own: the task's foreign keys keep the data whole.
-COPIED: dict[str, Any] = {
-    "on_delete": models.DO_NOTHING, "null": True, "editable": False,
-    "db_constraint": False, "db_index": False,
-}  # fmt: skip
-
-
 class AssignmentQuerySet(models.QuerySet["Assignment"]):
     def for_year(self, school_year: SchoolYear) -> AssignmentQuerySet:
         return self.filter(school_year=school_year)
@@ -176,14 +163,6 @@ class Assignment(models.Model):
     ``hours`` left empty means "the task's hours shared over its responsibles"
     for a responsible, and no hours for a backup. ``version`` rises with
     every change so that two people editing at once notice each other.
-
-    The *staffing* fields are kept by :mod:`teams.staffing`, never set by
-    hand. Three copy where the task belongs, which never changes: its school
-    or school group, and its catalogue entry. The others describe the other
-    assignments of the same task in the same year: how many responsibles and
-    backups it has, and whether this is the first (lowest id) of its kind.
-    They let the workload figures for all of Flanders be summed in one pass
-    over the assignments, without joining every task.
     """
 
     class Kind(models.TextChoices):
@@ -217,13 +196,7 @@ class Assignment(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
-    task_school = models.ForeignKey(School, related_name="+", **COPIED)
-    task_school_group = models.ForeignKey(SchoolGroup, related_name="+", **COPIED)
-    task_catalogue = models.ForeignKey(Task, related_name="+", **COPIED)
-    task_responsibles = models.PositiveIntegerField(default=0, editable=False)
-    task_backups = models.PositiveIntegerField(default=0, editable=False)
-    is_first_of_kind = models.BooleanField(default=False, editable=False)
-    history = HistoricalRecords(excluded_fields=["version", "updated_at", *STAFFING_FIELDS])
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -245,15 +218,6 @@ class Assignment(models.Model):
             models.CheckConstraint(
                 condition=Q(hours__isnull=True) | Q(hours__gte=0, hours__lte=MAX_TASK_HOURS),
                 name="assignment_hours_in_range",
-            ),
-        ]
-        indexes = [
-            # Finds, at once, assignments whose staffing fields were never filled in
-            # (every task belongs to a school or a group); normally there are none.
-            models.Index(
-                fields=["school_task"],
-                condition=Q(task_school__isnull=True, task_school_group__isnull=True),
-                name="assignment_staffing_unfilled",
             ),
         ]
 

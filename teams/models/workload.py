@@ -1,7 +1,7 @@
-"""Precomputed workload figures, and the marks that ask for them to be recalculated.
+"""Stored workload figures, and the marks that ask for them to be recalculated.
 
-The dashboard only reads these tables; ``teams.workload`` writes them, set-wise,
-for one school or for all of them.
+The figures are a cache of the calculator's output (``teams.workload``), written
+only by it; the dashboard reads them.
 """
 
 from __future__ import annotations
@@ -19,21 +19,6 @@ HOURS: dict[str, Any] = {"max_digits": 10, "decimal_places": 2, "default": Decim
 GROUP_KINDS = ("technical", "pedagogical", "policy", "administrative", "other")
 
 
-def load_state(hours: Decimal, budget: Decimal | None, school: School) -> str:
-    """ "over", "busy", "ok", or "unknown" (no budget, no hours), by the school's limits.
-
-    Compared exactly, as the SQL of the figures does: 100.4 % is over 100 %.
-    Hours without any budget count as overload.
-    """
-    if not budget:
-        return "over" if hours > 0 else "unknown"
-    if hours * 100 > budget * school.overloaded_above_percent:
-        return "over"
-    if hours * 100 >= budget * school.busy_from_percent:
-        return "busy"
-    return "ok"
-
-
 class GroupHours(models.Model):
     """Hours split over the four standard groups of tasks, and any others."""
 
@@ -46,26 +31,22 @@ class GroupHours(models.Model):
     class Meta:
         abstract = True
 
-    def group_split(self) -> list[tuple[str, Decimal]]:
-        return [(kind, getattr(self, f"{kind}_hours")) for kind in GROUP_KINDS]
+    def group_split(self) -> dict[str, Decimal]:
+        return {kind: getattr(self, f"{kind}_hours") for kind in GROUP_KINDS}
 
 
-# The figures tables are derived data, rewritten set-wise for all of Flanders every
-# night: their foreign keys carry no database constraint and no index of their own
-# (the unique constraint's index serves the lookups), which keeps those writes cheap.
-# Django still deletes the rows when a school, year or person is deleted.
+# Derived data, written only by teams.workload: the foreign keys carry no database
+# constraint and no index of their own (the unique constraint's index serves the
+# lookups), which keeps the writes cheap. Django still deletes the rows when a
+# school, year or person is deleted.
 DERIVED: dict[str, Any] = {"on_delete": models.CASCADE, "db_constraint": False, "db_index": False}
 
 
-class WorkloadSnapshot(GroupHours):
-    """A school's figures on one day of a school year; the last one of the day is kept.
+class SchoolFigures(GroupHours):
+    """A school's figures in a school year; the group hours are what its own tasks need."""
 
-    The group hours are the hours the school's active tasks need, per group.
-    """
-
-    school = models.ForeignKey(School, related_name="snapshots", **DERIVED)
+    school = models.ForeignKey(School, related_name="+", **DERIVED)
     school_year = models.ForeignKey(SchoolYear, related_name="+", **DERIVED)
-    day = models.DateField(_("day"))
     computed_at = models.DateTimeField(_("computed at"))
     task_count = models.PositiveIntegerField(_("tasks"), default=0)
     needed_hours = models.DecimalField(_("hours needed"), **HOURS)
@@ -73,14 +54,54 @@ class WorkloadSnapshot(GroupHours):
     assigned_hours = models.DecimalField(_("hours assigned to staff"), **HOURS)
     outsourced_hours = models.DecimalField(_("hours outsourced"), **HOURS)
     unassigned_hours = models.DecimalField(_("hours unassigned"), **HOURS)
+    group_level_hours = models.DecimalField(_("hours of group-level tasks"), **HOURS)
     unassigned_count = models.PositiveIntegerField(_("unassigned tasks"), default=0)
     without_backup_count = models.PositiveIntegerField(_("tasks without backup"), default=0)
     single_person_count = models.PositiveIntegerField(_("tasks on one person"), default=0)
     overloaded_single_count = models.PositiveIntegerField(
         _("tasks whose only responsible is overloaded"), default=0
     )
+    group_level_unassigned_count = models.PositiveIntegerField(
+        _("unassigned group-level tasks"), default=0
+    )
+    group_level_without_backup_count = models.PositiveIntegerField(
+        _("group-level tasks without backup"), default=0
+    )
     overloaded_count = models.PositiveIntegerField(_("overloaded people"), default=0)
     staff_count = models.PositiveIntegerField(_("staff"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+# The columns a snapshot copies from the current figures (teams.workload.figures).
+SCHOOL_FIGURES = (
+    "computed_at", "task_count", "needed_hours", "team_budget", "assigned_hours",
+    "outsourced_hours", "unassigned_hours", "group_level_hours", "unassigned_count",
+    "without_backup_count", "single_person_count", "overloaded_single_count",
+    "group_level_unassigned_count", "group_level_without_backup_count", "overloaded_count",
+    "staff_count", *(f"{kind}_hours" for kind in GROUP_KINDS),
+)  # fmt: skip
+
+
+class SchoolWorkload(SchoolFigures):
+    """A school's current figures for a school year, kept by the recalculation jobs."""
+
+    class Meta:
+        verbose_name = _("school workload")
+        verbose_name_plural = _("school workloads")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "school_year"], name="schoolworkload_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.school_year_id}"
+
+
+class WorkloadSnapshot(SchoolFigures):
+    """A copy of a school's figures on one day of a school year, for the trend."""
+
+    day = models.DateField(_("day"))
 
     class Meta:
         ordering = ["day"]
@@ -93,29 +114,14 @@ class WorkloadSnapshot(GroupHours):
         ]
 
     def __str__(self) -> str:
-        return f"{self.school} {self.day}"
-
-    @property
-    def utilisation(self) -> int | None:
-        """Assigned hours against the team's budget, in percent."""
-        if not self.team_budget:
-            return None
-        return round(100 * self.assigned_hours / self.team_budget)
-
-    @property
-    def coverage(self) -> int | None:
-        """The team's budget against the hours the tasks need, in percent."""
-        if not self.needed_hours:
-            return None
-        return round(100 * self.team_budget / self.needed_hours)
+        return f"{self.school_id} {self.day}"
 
 
 class StaffWorkload(GroupHours):
     """A person's current figures in one school and school year.
 
-    Responsible hours include the person's share of group-level tasks,
-    divided over the schools of the group they work in by their budget there.
-    The group hours split the responsible hours.
+    A copy of what :func:`teams.workload.calculator.calculate` says of them; the
+    group hours split the carried hours.
     """
 
     school = models.ForeignKey(School, related_name="staff_workloads", **DERIVED)
@@ -123,7 +129,7 @@ class StaffWorkload(GroupHours):
     staff_member = models.ForeignKey(StaffMember, related_name="workloads", **DERIVED)
     computed_at = models.DateTimeField(_("computed at"))
     budget_hours = models.DecimalField(_("budget"), **HOURS)
-    responsible_hours = models.DecimalField(_("hours as responsible"), **HOURS)
+    carried_hours = models.DecimalField(_("hours carried"), **HOURS)
     backup_hours = models.DecimalField(_("hours as backup"), **HOURS)
     task_count = models.PositiveIntegerField(_("tasks"), default=0)
 
@@ -137,16 +143,7 @@ class StaffWorkload(GroupHours):
         ]
 
     def __str__(self) -> str:
-        return f"{self.staff_member} @ {self.school}: {self.responsible_hours} h"
-
-    @property
-    def utilisation(self) -> int | None:
-        if not self.budget_hours:
-            return None
-        return round(100 * self.responsible_hours / self.budget_hours)
-
-    def state(self, school: School) -> str:
-        return load_state(self.responsible_hours, self.budget_hours, school)
+        return f"{self.staff_member_id} @ {self.school_id}: {self.carried_hours} h"
 
 
 class WorkloadRequest(models.Model):

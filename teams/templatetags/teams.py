@@ -23,9 +23,8 @@ def hours_of(row: Any, assignment: Any) -> Decimal:
 
 
 @register.filter
-def staff_state(load: Any, school: Any) -> str:
-    """The state of a person's load (figures or board row) by the school's limits."""
-    return str(load.state(school))
+def needs_new_person(row: Any, assignment: Any) -> bool:
+    return bool(row.needs_new_person(assignment))
 
 
 @register.filter

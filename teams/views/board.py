@@ -42,7 +42,6 @@ def board(request: HtmxHttpRequest, school_id: int) -> HttpResponse:
         "group_id": _int(request.GET.get("group")),
         "single": request.GET.get("single") == "1",
         "at_risk": request.GET.get("at_risk") == "1",
-        "school_only": request.GET.get("school_only") == "1",
     }
     rows = data.filtered(
         unassigned=bool(filters["unassigned"]),
@@ -51,7 +50,6 @@ def board(request: HtmxHttpRequest, school_id: int) -> HttpResponse:
         group_id=filters["group_id"],  # type: ignore[arg-type]
         single=bool(filters["single"]),
         at_risk=bool(filters["at_risk"]),
-        school_only=bool(filters["school_only"]),
     )
     can_manage = access.access_for(request.user).can_manage_school(school.pk)
     return render(
@@ -82,7 +80,7 @@ def _editor_context(
     add_form: AssignmentForm | None = None,
     change_forms: dict[int, AssignmentForm] | None = None,
 ) -> dict[str, object]:
-    row = task_row(task, year)
+    row = task_row(task, school, year)
     staff = access.staff_for_task(task)
     change_forms = change_forms or {}
     editors = [

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from .. import access, services
-from ..dashboard import group_dashboard
 from ..forms import OwnTaskForm
 from ..history import school_history
 from ..models import SchoolTask, SchoolYear
+from ..workload.reading import group_dashboard
 
 
 def school_list(request: HttpRequest) -> HttpResponse:

@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import access, services
-from ..dashboard import school_dashboard
 from ..models import SchoolYear
-from ..workload import request_recalculation
+from ..workload.reading import school_dashboard
 
 
 def dashboard(request: HttpRequest, school_id: int) -> HttpResponse:
@@ -23,8 +22,6 @@ def dashboard(request: HttpRequest, school_id: int) -> HttpResponse:
         raise PermissionDenied
     year = SchoolYear.from_param(request.GET.get("year"))
     data = school_dashboard(school, year)
-    if data.snapshot is None and not data.pending:
-        request_recalculation(school_ids=[school.pk], school_year=year)
     return render(
         request,
         "teams/workload.html",

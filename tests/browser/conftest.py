@@ -69,7 +69,10 @@ def log_in(page: Page, live_server, username: str, password: str = PASSWORD) -> 
 @pytest.fixture(autouse=True)
 def _standard_groups(transactional_db) -> None:  # type: ignore[no-untyped-def]
     # A transactional test database is flushed between tests, migrated data included.
+    from teams.models import SchoolYear
+
     TaskGroup.objects.ensure_standard()
+    SchoolYear.ensure_current_and_next()
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
-from teams.models import Assignment, Budget, Membership, SchoolYear
-from teams.workload import recalculate
+from teams.models import Assignment, Budget, Membership, School, SchoolYear
+from teams.workload.figures import recalculate
 from tests.teams.factories import OwnTaskFactory, SchoolFactory, StaffMemberFactory, appoint
 
 from .conftest import PASSWORD, assert_accessible, log_in
@@ -34,7 +34,7 @@ def school(transactional_db):
         Assignment.objects.create(
             school_task=task, school_year=year, kind="responsible", staff_member=tom
         )
-    recalculate(school_year=year)
+    recalculate(list(School.objects.values_list("pk", flat=True)), year)
     return school
 
 

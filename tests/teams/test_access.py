@@ -59,7 +59,7 @@ def post_assign(client, w, task, staff):
         {
             f"t{task.pk}-staff_member": staff.pk,
             f"t{task.pk}-kind": "responsible",
-            f"t{task.pk}-state": task_row(task, w.year).state,
+            f"t{task.pk}-state": task_row(task, w.school, w.year).state,
             "year": w.year.start_year,
         },
     )

@@ -36,7 +36,7 @@ def test_responsible_and_backup(world):
     task = world.tasks[0]
     give(world, task, world.staff[0])
     give(world, task, world.staff[1], B)
-    row = task_row(task, world.year)
+    row = task_row(task, world.school, world.year)
     assert [a.staff_member for a in row.responsibles] == [world.staff[0]]
     assert [a.staff_member for a in row.backups] == [world.staff[1]]
 
@@ -46,11 +46,11 @@ def test_hours_default_to_a_share_of_the_task(world):
     a = give(world, task, world.staff[0])
     b = give(world, task, world.staff[1])
     backup = give(world, task, world.staff[2], B)
-    row = task_row(task, world.year)
+    row = task_row(task, world.school, world.year)
     assert [row.hours_of(x) for x in row.assignments if x.pk in (a.pk, b.pk)] == [5, 5]
     assert row.hours_of(next(x for x in row.assignments if x.pk == backup.pk)) == 0
     Assignment.objects.filter(pk=a.pk).update(hours=Decimal(8))
-    row = task_row(task, world.year)
+    row = task_row(task, world.school, world.year)
     assert sorted(row.hours_of(x) for x in row.responsibles) == [5, 8]
 
 
@@ -85,7 +85,7 @@ def test_group_task_can_go_to_staff_of_any_school_of_the_group(world):
 
 def test_stale_state_is_a_conflict_and_nothing_is_written(world):
     task = world.tasks[0]
-    seen = task_row(task, world.year).state
+    seen = task_row(task, world.school, world.year).state
     give(world, task, world.staff[0])  # someone else, meanwhile
     with pytest.raises(Conflict, match="Someone else changed"):
         assigning.add_assignment(

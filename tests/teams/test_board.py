@@ -89,7 +89,7 @@ class TestBoard:
         client.force_login(world.director)
         response = board(client, world)
         load = next(x for x in response.context["board"].loads if x.member == world.staff[0])
-        assert (load.responsible_hours, load.percent) == (30, 250)
+        assert (load.figures.carried_hours, load.figures.percent) == (30, 250)
         assert "250% · " in response.content.decode()
 
     def test_query_count_is_the_same_for_small_and_large_schools(self, client, world):
@@ -135,7 +135,7 @@ class TestBoard:
 
 class TestAssigningInTheBrowserWay:
     def post_add(self, client, w, task, **fields):
-        fields.setdefault("state", task_row(task, w.year).state)
+        fields.setdefault("state", task_row(task, w.school, w.year).state)
         data = {f"t{task.pk}-{k}": v for k, v in fields.items()}
         return client.post(
             reverse("teams:assignment_add", args=[w.school.pk, task.pk]),
@@ -154,7 +154,7 @@ class TestAssigningInTheBrowserWay:
             task,
             staff_member=world.staff[0].pk,
             kind=R,
-            state=task_row(task, world.year).state,
+            state=task_row(task, world.school, world.year).state,
         )
         assert response.status_code == 302
         assert response["Location"].startswith(
@@ -170,7 +170,7 @@ class TestAssigningInTheBrowserWay:
             {
                 f"t{task.pk}-staff_member": world.staff[0].pk,
                 f"t{task.pk}-kind": R,
-                f"t{task.pk}-state": task_row(task, world.year).state,
+                f"t{task.pk}-state": task_row(task, world.school, world.year).state,
                 "year": world.year.start_year,
             },
             HTTP_HX_REQUEST="true",
@@ -200,7 +200,7 @@ class TestAssigningInTheBrowserWay:
 
     def test_second_director_gets_a_conflict_and_nothing_is_lost(self, client, world):
         task = world.tasks[0]
-        seen = task_row(task, world.year).state
+        seen = task_row(task, world.school, world.year).state
         assign(world, task, world.staff[1])  # the coordinator was quicker
         client.force_login(world.director)
         response = self.post_add(
@@ -402,7 +402,7 @@ class TestStaff:
             reverse("teams:staff_detail", args=[world.school.pk, world.staff[0].pk])
         )
         summary = response.context["summary"]
-        assert (summary.responsible_hours, summary.backup_hours, summary.percent) == (10, 0, 25)
+        assert (summary.carried_hours, summary.backup_hours, summary.percent) == (10, 0, 25)
 
     def test_my_tasks(self, client, world):
         assign(world, world.tasks[2], world.staff[2])  # Carla has the staff login
@@ -463,7 +463,7 @@ def test_history_shows_who_changed_what(client, world):
         {
             f"t{task.pk}-staff_member": world.staff[0].pk,
             f"t{task.pk}-kind": R,
-            f"t{task.pk}-state": task_row(task, world.year).state,
+            f"t{task.pk}-state": task_row(task, world.school, world.year).state,
             "year": world.year.start_year,
         },
     )
@@ -498,7 +498,9 @@ def test_history_query_count_is_fixed(client, world):
 
 
 def test_board_panel_agrees_with_the_workload_figures(client, world):
-    from teams.workload import recalculate
+    """A group task of 20 h, a person with budgets of 10 h and 30 h in two schools of the
+    group: 5 h and 50 % here on every page, before and after the figures are stored."""
+    from teams.workload.figures import recalculate
 
     bram = appoint(
         appoint(StaffMemberFactory(first_name="Bram", last_name="J"), world.school), world.other
@@ -511,14 +513,23 @@ def test_board_panel_agrees_with_the_workload_figures(client, world):
     )
     SchoolTask.objects.filter(pk=world.group_task.pk).update(local_hours=20)
     assign(world, world.group_task, bram)
-    recalculate(school_year=world.year)
     client.force_login(world.director)
-    load = next(x for x in board(client, world).context["board"].loads if x.member == bram)
-    assert (load.responsible_hours, load.budget, load.percent) == (5, 10, 50)
-    summary = client.get(reverse("teams:staff_detail", args=[world.school.pk, bram.pk])).context[
-        "summary"
+
+    def shown() -> tuple[object, ...]:
+        load = next(x for x in board(client, world).context["board"].loads if x.member == bram)
+        summary = client.get(
+            reverse("teams:staff_detail", args=[world.school.pk, bram.pk])
+        ).context["summary"]
+        return (load.figures.carried_hours, load.figures.budget_hours, load.figures.percent,
+                summary.carried_hours, summary.percent)  # fmt: skip
+
+    assert shown() == (5, 10, 50, 5, 50)
+    recalculate([world.school.pk, world.other.pk], world.year)
+    assert shown() == (5, 10, 50, 5, 50)
+    people = client.get(reverse("teams:workload", args=[world.school.pk])).context["data"].people
+    assert [(p.figures.carried_hours, p.figures.percent) for p in people if p.member == bram] == [
+        (5, 50)
     ]
-    assert summary.responsible_hours == 5
 
 
 def test_an_add_without_the_page_state_is_a_conflict(client, world):
@@ -560,9 +571,16 @@ def test_a_person_of_two_schools_keeps_their_name_unless_you_manage_both(client,
     assert world.staff[0].first_name == "Ann"
 
 
-def test_dashboard_links_show_the_tasks_the_figures_count(client, world):
+def test_board_and_dashboard_count_the_same_tasks_and_say_so(client, world):
+    from teams.workload.figures import recalculate
+
+    recalculate([world.school.pk], world.year)
     client.force_login(world.director)
-    shown = board(client, world, unassigned="1", school_only="1")
-    assert "Groepstaak" not in [
-        r.task.display_title for s in shown.context["sections"] for r in s.rows
-    ]
+    page = board(client, world, unassigned="1")
+    titles = [r.task.display_title for s in page.context["sections"] for r in s.rows]
+    data = client.get(reverse("teams:workload", args=[world.school.pk])).context["data"]
+    assert "Groepstaak" in titles
+    assert page.context["board"].unassigned_count == len(titles) == data.current.unassigned_count
+    assert data.current.group_level_unassigned_count == 1
+    text = "The counts include the school group's tasks this school shares"
+    assert text in page.content.decode()

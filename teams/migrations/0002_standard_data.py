@@ -1,4 +1,12 @@
+"""The standard roles, and the school years a new installation starts with.
+
+Later school years are created by the nightly job; pages never create one.
+"""
+
+from datetime import date
+
 from django.db import migrations
+from django.utils import timezone
 
 STANDARD_ROLES = [
     ("overall_coordinator", "Algemeen ICT-coördinator"),
@@ -22,7 +30,18 @@ def create_roles(apps, schema_editor):
         Role.objects.get_or_create(key=key, defaults={"name": name, "position": position})
 
 
+def create_school_years(apps, schema_editor):
+    SchoolYear = apps.get_model("teams", "SchoolYear")
+    today: date = timezone.localdate()
+    start = today.year if today.month >= 9 else today.year - 1
+    for year in (start, start + 1):
+        SchoolYear.objects.get_or_create(start_year=year)
+
+
 class Migration(migrations.Migration):
     dependencies = [("teams", "0001_initial")]
 
-    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]
+    operations = [
+        migrations.RunPython(create_roles, migrations.RunPython.noop),
+        migrations.RunPython(create_school_years, migrations.RunPython.noop),
+    ]

@@ -1,0 +1,380 @@
+"""The workload rule: what each assignment and each person carries, and what is at risk.
+
+This module is the only definition of the rule. Pages, exports, jobs, commands
+and the stored figures all take their numbers from :func:`calculate`, which
+works on rows its caller loaded (:mod:`teams.workload.loading`) and runs no
+queries of its own.
+
+The rule:
+
+- A task counts when it applies (not hidden, still in the catalogue if it comes
+  from it); the loader hands over only such tasks. Its hours are the school's own
+  figure, else the catalogue's (:func:`task_hours`), else none.
+- An assignment counts when its person works where the task belongs (an active
+  appointment in the task's school, or in a school of the task's group), or when
+  it is outsourced to a partner. An assignment of someone who left *needs a new
+  person*: it carries nothing and covers nothing, and the board says so.
+- A responsible with hours of their own carries those; without, the task's hours
+  shared equally over its counting responsibles. A backup carries only hours
+  given to them.
+- A group-level task counts for a person in the schools of the group they work
+  in, split by their budget there; equally when they have no budget in any of
+  them. The parts add up to what the assignment carries (nothing lost or counted
+  twice), and a school without budget for the person gets no part when another
+  school has one.
+- A person's *carried hours* in a school are their responsible hours there,
+  rounded to cents; the percentage and the state (fine, busy, overloaded) come
+  from those rounded hours and the person's budget there, by the school's limits.
+  Hours without any budget are overload; no hours and no budget is *unknown*.
+- Risks cover every task on the school's list, the group-level tasks it shares
+  included (the result also counts those separately): unassigned (no counting
+  responsible), without backup, on a single person (one staff responsible, no
+  backup) and whose only responsible is overloaded here.
+- The school's needed, unassigned and outsourced hours are those of its own tasks;
+  group-level tasks' hours belong to the school group and are given apart.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+GROUP_KINDS = ("technical", "pedagogical", "policy", "administrative", "other")
+RESPONSIBLE, BACKUP = "responsible", "backup"
+
+# States of a person's load, from the school's limits.
+OVER, BUSY, FINE, UNKNOWN = "over", "busy", "ok", "unknown"
+
+
+def task_hours(local_hours: Decimal | None, catalogue_hours: Decimal | None) -> Decimal | None:
+    """A task's hours per year here: the school's own figure, else the catalogue's."""
+    return local_hours if local_hours is not None else catalogue_hours
+
+
+def group_kind(kind: str | None) -> str:
+    """The figure a task's group counts in: one of the four standard kinds, or "other"."""
+    return kind if kind in GROUP_KINDS[:4] else "other"
+
+
+def cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def percent_of(hours: Decimal, budget: Decimal | None) -> int | None:
+    """Hours against a budget in whole percent (half up); None without a budget."""
+    if not budget:
+        return None
+    return int((100 * hours / budget).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """A school's limits, in percent of a person's budget."""
+
+    busy_from_percent: int = 80
+    overloaded_above_percent: int = 100
+
+
+def state_of(hours: Decimal, budget: Decimal | None, limits: Limits) -> str:
+    """ "over", "busy", "ok" or "unknown" for hours carried against a budget.
+
+    Compared exactly: 100.4 % is over a limit of 100 %.
+    """
+    if not budget:
+        return OVER if hours > 0 else UNKNOWN
+    if hours * 100 > budget * limits.overloaded_above_percent:
+        return OVER
+    if hours * 100 >= budget * limits.busy_from_percent:
+        return BUSY
+    return FINE
+
+
+# --- Input rows -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskIn:
+    """A task that counts, as the loader found it."""
+
+    id: int
+    hours: Decimal | None
+    kind: str  # one of GROUP_KINDS
+    group_level: bool
+
+
+@dataclass(frozen=True)
+class AssignmentIn:
+    id: int
+    task_id: int
+    kind: str  # RESPONSIBLE or BACKUP
+    staff_id: int | None  # None: outsourced to a partner
+    hours: Decimal | None
+
+
+@dataclass(frozen=True)
+class SchoolRows:
+    """Everything :func:`calculate` needs about one school in one school year.
+
+    ``staff`` are the people with an active appointment here. ``budgets`` are
+    their budgets here. ``group_schools`` gives, for people with group-level
+    work, their budget (or None) in each school of the group where they have an
+    active appointment, this one included.
+    """
+
+    school_id: int
+    limits: Limits
+    tasks: Sequence[TaskIn]
+    assignments: Sequence[AssignmentIn]
+    staff: frozenset[int]
+    budgets: Mapping[int, Decimal]
+    group_schools: Mapping[int, Mapping[int, Decimal | None]] = field(default_factory=dict)
+
+
+# --- Results ----------------------------------------------------------------------------------
+
+
+@dataclass
+class TaskFigures:
+    """One task's staffing and risks in the school's eyes."""
+
+    task_id: int
+    hours: Decimal | None
+    kind: str
+    group_level: bool
+    responsibles: int = 0  # counting ones, partners included
+    staff_responsibles: int = 0
+    backups: int = 0
+    assigned_hours: Decimal = ZERO  # what its counting responsibles carry together
+    carried: dict[int, Decimal] = field(default_factory=dict)  # assignment id -> hours
+    needs_new_person: list[int] = field(default_factory=list)  # assignment ids
+    only_responsible: int | None = None  # staff id when exactly one staff responsible
+    only_responsible_overloaded: bool = False
+
+    @property
+    def is_unassigned(self) -> bool:
+        return self.responsibles == 0
+
+    @property
+    def has_backup(self) -> bool:
+        return self.backups > 0
+
+    @property
+    def is_single_person(self) -> bool:
+        return self.responsibles == 1 and self.staff_responsibles == 1 and self.backups == 0
+
+    @property
+    def lacking_hours(self) -> Decimal:
+        """Hours the task takes that its responsibles' hours do not reach (never negative)."""
+        if self.hours is None or self.is_unassigned:
+            return ZERO
+        return max(ZERO, cents(self.hours - self.assigned_hours))
+
+
+@dataclass
+class PersonFigures:
+    """A person's figures in one school and year."""
+
+    staff_id: int
+    budget_hours: Decimal | None
+    limits: Limits
+    carried_hours: Decimal = ZERO  # rounded to cents
+    backup_hours: Decimal = ZERO
+    task_count: int = 0
+    by_group: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(GROUP_KINDS, ZERO))
+    group_share: Decimal | None = None  # part of their group-level work counted here
+
+    @property
+    def percent(self) -> int | None:
+        return percent_of(self.carried_hours, self.budget_hours)
+
+    @property
+    def state(self) -> str:
+        return state_of(self.carried_hours, self.budget_hours, self.limits)
+
+    @property
+    def is_overloaded(self) -> bool:
+        return self.state == OVER
+
+    @property
+    def is_involved(self) -> bool:
+        """Has tasks or a budget here: the people the stored figures keep."""
+        return bool(self.task_count or self.budget_hours)
+
+
+@dataclass
+class RiskCounts:
+    unassigned: int = 0
+    without_backup: int = 0
+    single_person: int = 0
+    overloaded_single: int = 0
+
+
+@dataclass
+class SchoolWorkload:
+    """The calculator's result for one school and year."""
+
+    school_id: int
+    limits: Limits
+    people: dict[int, PersonFigures]
+    tasks: dict[int, TaskFigures]
+    risks: RiskCounts  # every task on the list
+    group_level_risks: RiskCounts  # of which on group-level tasks
+    task_count: int
+    needed_hours: Decimal
+    needed_by_group: dict[str, Decimal]
+    unassigned_hours: Decimal
+    outsourced_hours: Decimal
+    group_level_hours: Decimal
+
+    @property
+    def ranked_people(self) -> list[PersonFigures]:
+        """Most loaded first; people without a budget before everyone else."""
+        return sorted(self.people.values(), key=lambda p: -(p.percent or 10_000 * p.is_overloaded))
+
+    @property
+    def team_budget(self) -> Decimal:
+        return sum((p.budget_hours or ZERO for p in self.people.values()), ZERO)
+
+    @property
+    def assigned_hours(self) -> Decimal:
+        return sum((p.carried_hours for p in self.people.values()), ZERO)
+
+    @property
+    def overloaded_count(self) -> int:
+        return sum(1 for p in self.people.values() if p.is_overloaded)
+
+    @property
+    def staff_count(self) -> int:
+        return sum(1 for p in self.people.values() if p.is_involved)
+
+
+# --- The calculation --------------------------------------------------------------------------
+
+
+def _shares(rows: SchoolRows, staff_id: int) -> Decimal:
+    """The part of a person's group-level work that counts in this school."""
+    schools = rows.group_schools.get(staff_id, {})
+    if rows.school_id not in schools:
+        return ZERO
+    total = sum((b or ZERO for b in schools.values()), ZERO)
+    if total > 0:
+        return (schools[rows.school_id] or ZERO) / total
+    return Decimal(1) / len(schools)
+
+
+def _works_there(rows: SchoolRows, task: TaskIn, staff_id: int | None) -> bool:
+    if staff_id is None:
+        return True  # a partner
+    if task.group_level:
+        return bool(rows.group_schools.get(staff_id))
+    return staff_id in rows.staff
+
+
+def carried_by(assignment: AssignmentIn, task_hours_: Decimal | None, responsibles: int) -> Decimal:
+    """What one assignment carries in full (before a group-level task is split by school)."""
+    if assignment.hours is not None:
+        return assignment.hours
+    if assignment.kind == BACKUP or task_hours_ is None or responsibles == 0:
+        return ZERO
+    return task_hours_ / responsibles
+
+
+def calculate(rows: SchoolRows) -> SchoolWorkload:
+    """The workload of one school in one year, from rows loaded beforehand (no queries)."""
+    by_task: dict[int, list[AssignmentIn]] = defaultdict(list)
+    for a in rows.assignments:
+        by_task[a.task_id].append(a)
+    people = {
+        sid: PersonFigures(sid, rows.budgets.get(sid), rows.limits) for sid in sorted(rows.staff)
+    }
+    raw: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    tasks: dict[int, TaskFigures] = {}
+    shares: dict[int, Decimal] = {}
+    needed_by_group = dict.fromkeys(GROUP_KINDS, ZERO)
+    unassigned_hours = outsourced = group_hours = ZERO
+
+    for task in rows.tasks:
+        figures = TaskFigures(task.id, task.hours, task.kind, task.group_level)
+        tasks[task.id] = figures
+        counting = []
+        for a in by_task.get(task.id, ()):
+            if _works_there(rows, task, a.staff_id):
+                counting.append(a)
+            else:
+                figures.needs_new_person.append(a.id)
+        responsibles = [a for a in counting if a.kind == RESPONSIBLE]
+        figures.responsibles = len(responsibles)
+        figures.staff_responsibles = sum(1 for a in responsibles if a.staff_id is not None)
+        figures.backups = len(counting) - len(responsibles)
+        if figures.staff_responsibles == 1 and figures.responsibles == 1:
+            figures.only_responsible = responsibles[0].staff_id
+        for a in counting:
+            full = carried_by(a, task.hours, len(responsibles))
+            figures.carried[a.id] = full
+            if a.kind == RESPONSIBLE:
+                figures.assigned_hours += full
+            if a.staff_id is None:
+                if not task.group_level and a.kind == RESPONSIBLE:
+                    outsourced += full
+                continue
+            if task.group_level:
+                if a.staff_id not in shares:
+                    shares[a.staff_id] = _shares(rows, a.staff_id)
+                part = full * shares[a.staff_id]
+                if not shares[a.staff_id]:
+                    continue
+            else:
+                part = full
+            person = people.get(a.staff_id)
+            if person is None:  # works here without an appointment: cannot happen for counting
+                continue
+            person.task_count += 1
+            raw[a.staff_id][task.kind if a.kind == RESPONSIBLE else BACKUP] += part
+        if task.group_level:
+            group_hours += task.hours or ZERO
+        else:
+            needed_by_group[task.kind] += task.hours or ZERO
+            if figures.is_unassigned:
+                unassigned_hours += task.hours or ZERO
+
+    for sid, sums in raw.items():
+        person = people[sid]
+        person.backup_hours = cents(sums.get(BACKUP, ZERO))
+        person.by_group = {kind: cents(sums.get(kind, ZERO)) for kind in GROUP_KINDS}
+        person.carried_hours = cents(sum((sums.get(kind, ZERO) for kind in GROUP_KINDS), ZERO))
+    for sid, share in shares.items():
+        if sid in people:
+            people[sid].group_share = share
+
+    risks, group_risks = RiskCounts(), RiskCounts()
+    for figures in tasks.values():
+        if figures.only_responsible is not None and figures.only_responsible in people:
+            figures.only_responsible_overloaded = people[figures.only_responsible].is_overloaded
+        for counts in (risks, group_risks) if figures.group_level else (risks,):
+            _count_risks(counts, figures)
+
+    return SchoolWorkload(
+        school_id=rows.school_id,
+        limits=rows.limits,
+        people=people,
+        tasks=tasks,
+        risks=risks,
+        group_level_risks=group_risks,
+        task_count=sum(1 for t in rows.tasks if not t.group_level),
+        needed_hours=sum(needed_by_group.values(), ZERO),
+        needed_by_group=needed_by_group,
+        unassigned_hours=unassigned_hours,
+        outsourced_hours=cents(outsourced),
+        group_level_hours=group_hours,
+    )
+
+
+def _count_risks(counts: RiskCounts, figures: TaskFigures) -> None:
+    counts.unassigned += figures.is_unassigned
+    counts.without_backup += not figures.has_backup
+    counts.single_person += figures.is_single_person
+    counts.overloaded_single += figures.only_responsible_overloaded

@@ -1,0 +1,123 @@
+"""Loading the rows the calculator needs, for one school or many, in five queries.
+
+Loading many schools at once (a school group, a chunk of schools) costs the same
+five queries as one school, so fanned-out jobs spend their time on the rows
+themselves.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import Q
+
+from ..models import Appointment, Assignment, Budget, School, SchoolTask, SchoolYear
+from .calculator import AssignmentIn, Limits, SchoolRows, TaskIn, group_kind, task_hours
+
+
+def load(school_ids: Iterable[int], school_year: SchoolYear | int) -> dict[int, SchoolRows]:
+    """The calculator's rows for each given school in a school year (unknown ids skipped)."""
+    year_id = school_year if isinstance(school_year, int) else school_year.pk
+    schools = {
+        pk: (group_id, Limits(busy, over))
+        for pk, group_id, busy, over in School.objects.filter(pk__in=set(school_ids)).values_list(
+            "pk", "school_group_id", "busy_from_percent", "overloaded_above_percent"
+        )
+    }
+    if not schools:
+        return {}
+    ids = list(schools)
+    groups = sorted({group for group, _limits in schools.values() if group is not None})
+
+    tasks: dict[int, tuple[int | None, int | None, TaskIn]] = {}
+    school_tasks: dict[int, list[TaskIn]] = defaultdict(list)
+    group_tasks: dict[int, list[TaskIn]] = defaultdict(list)
+    for pk, school_id, group_id, local, catalogue_id, catalogue_hours, catalogue_kind, own_kind in (
+        SchoolTask.objects.visible()
+        .filter(Q(school_id__in=ids) | Q(school_group_id__in=groups))
+        .order_by()
+        .values_list(
+            "pk", "school_id", "school_group_id", "local_hours", "catalogue_task_id",
+            "catalogue_task__hours_per_year", "catalogue_task__group__kind", "group__kind",
+        )
+    ):  # fmt: skip
+        kind = group_kind(own_kind if catalogue_id is None else catalogue_kind)
+        task = TaskIn(pk, task_hours(local, catalogue_hours), kind, group_id is not None)
+        tasks[pk] = (school_id, group_id, task)
+        if group_id is not None:
+            group_tasks[group_id].append(task)
+        else:
+            school_tasks[school_id].append(task)
+
+    by_school: dict[int, list[AssignmentIn]] = defaultdict(list)
+    by_group: dict[int, list[AssignmentIn]] = defaultdict(list)
+    group_staff: set[int] = set()
+    for pk, task_id, kind, staff_id, hours in (
+        Assignment.objects.filter(school_year_id=year_id, school_task_id__in=list(tasks))
+        .order_by("pk")
+        .values_list("pk", "school_task_id", "kind", "staff_member_id", "hours")
+    ):
+        owner, owner_group, _task = tasks[task_id]
+        row = AssignmentIn(pk, task_id, kind, staff_id, hours)
+        if owner_group is not None:
+            by_group[owner_group].append(row)
+            if staff_id is not None:
+                group_staff.add(staff_id)
+        elif owner is not None:
+            by_school[owner].append(row)
+
+    staff: dict[int, set[int]] = defaultdict(set)
+    in_group: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for staff_id, school_id, group_id in (
+        Appointment.objects.filter(is_active=True)
+        .filter(
+            Q(school_id__in=ids)
+            | Q(school__school_group_id__in=groups, staff_member_id__in=sorted(group_staff))
+        )
+        .values_list("staff_member_id", "school_id", "school__school_group_id")
+    ):
+        if school_id in schools:
+            staff[school_id].add(staff_id)
+        if group_id is not None and staff_id in group_staff:
+            in_group[(staff_id, group_id)].append(school_id)
+
+    budgets: dict[tuple[int, int], Decimal] = {
+        (staff_id, school_id): hours
+        for staff_id, school_id, hours in Budget.objects.filter(school_year_id=year_id)
+        .filter(
+            Q(school_id__in=ids)
+            | Q(school__school_group_id__in=groups, staff_member_id__in=sorted(group_staff))
+        )
+        .values_list("staff_member_id", "school_id", "hours_per_year")
+    }
+
+    result = {}
+    for school_id, (group_id, limits) in schools.items():
+        members = frozenset(staff[school_id])
+        group_schools: dict[int, dict[int, Decimal | None]] = {}
+        if group_id is not None:
+            for a in by_group[group_id]:
+                if a.staff_id is not None and a.staff_id not in group_schools:
+                    group_schools[a.staff_id] = {
+                        s: budgets.get((a.staff_id, s)) for s in in_group[(a.staff_id, group_id)]
+                    }
+        result[school_id] = SchoolRows(
+            school_id=school_id,
+            limits=limits,
+            tasks=school_tasks[school_id] + (group_tasks[group_id] if group_id else []),
+            assignments=by_school[school_id] + (by_group[group_id] if group_id else []),
+            staff=members,
+            budgets={
+                sid: budgets[(sid, school_id)] for sid in members if (sid, school_id) in budgets
+            },
+            group_schools=group_schools,
+        )
+    return result
+
+
+def load_one(school: School | int, school_year: SchoolYear | int) -> SchoolRows:
+    """The rows of one school (which must exist)."""
+    school_id = school if isinstance(school, int) else school.pk
+    return load([school_id], school_year)[school_id]
