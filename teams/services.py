@@ -80,7 +80,7 @@ def adopt_catalogue_everywhere() -> int:
         if count:
             added += count
             grown.add(school.pk)
-    _recalculate_from_now(sorted(grown))
+    mark_from_now(sorted(grown))
     return added
 
 
@@ -115,7 +115,7 @@ def add_own_task(
     )
     task.full_clean()
     task.save()
-    _recalculate_from_now(schools_of(task))
+    mark_from_now(schools_of(task))
     return task
 
 
@@ -123,7 +123,7 @@ def set_hidden(*, task: SchoolTask, hidden: bool) -> None:
     """Mark a task not applicable here (hidden), or restore it; assignments are kept."""
     task.is_hidden = hidden
     task.save(update_fields=["is_hidden"])
-    _recalculate_from_now(schools_of(task))
+    mark_from_now(schools_of(task))
 
 
 def set_local_values(
@@ -141,17 +141,17 @@ def set_local_values(
         task.title, task.description = title.strip(), description.strip()
     task.full_clean()
     task.save()
-    _recalculate_from_now(schools_of(task))
+    mark_from_now(schools_of(task))
     return task
 
 
-def _recalculate_from_now(school_ids: list[int]) -> None:
+def mark_from_now(school_ids: list[int]) -> None:
     """Ask for new figures for the current school year and any later one being planned."""
     for year in SchoolYear.from_current():
         mark_changed(school_ids, year)
 
 
-def _group_schools(school: School) -> list[int]:
+def group_schools(school: School) -> list[int]:
     """A school and, in a school group, its sister schools: a person's budget in one
     decides how their group-level work is divided over all of them."""
     if school.school_group_id is None:
@@ -169,7 +169,7 @@ def set_thresholds(*, school: School, busy_from: int, overloaded_above: int) -> 
         )
     school.busy_from_percent, school.overloaded_above_percent = busy_from, overloaded_above
     school.save(update_fields=["busy_from_percent", "overloaded_above_percent"])
-    _recalculate_from_now([school.pk])
+    mark_from_now([school.pk])
 
 
 # --- Staff, budgets and roles ---------------------------------------------------------------
@@ -214,7 +214,7 @@ def add_staff_member(
                 )
             appointment.is_active, appointment.job = True, job
             appointment.save(update_fields=["is_active", "job"])
-        _recalculate_from_now(_group_schools(school))
+        mark_from_now(group_schools(school))
     return member
 
 
@@ -243,7 +243,7 @@ def end_appointment(*, member: StaffMember, school: School, school_year: SchoolY
             % {"name": member.full_name, "year": school_year}
         )
     Appointment.objects.filter(staff_member=member, school=school).update(is_active=False)
-    mark_changed(_group_schools(school), school_year)
+    mark_changed(group_schools(school), school_year)
 
 
 def set_budget(
@@ -262,7 +262,7 @@ def set_budget(
             budget.hours_per_year = hours_per_year
             budget.full_clean()
             budget.save()
-            mark_changed(_group_schools(school), school_year)
+            mark_changed(group_schools(school), school_year)
     return budget
 
 

@@ -148,8 +148,8 @@ class TaskFigures:
     responsibles: int = 0  # counting ones, partners included
     staff_responsibles: int = 0
     backups: int = 0
-    assigned_hours: Decimal = ZERO  # what its counting responsibles carry together
-    carried: dict[int, Decimal] = field(default_factory=dict)  # assignment id -> hours
+    assigned_hours: Decimal = ZERO  # what its counting responsibles carry together, in cents
+    carried: dict[int, Decimal] = field(default_factory=dict)  # assignment id -> hours, in cents
     needs_new_person: list[int] = field(default_factory=list)  # assignment ids
     only_responsible: int | None = None  # staff id when exactly one staff responsible
     only_responsible_overloaded: bool = False
@@ -314,7 +314,7 @@ def calculate(rows: SchoolRows) -> SchoolWorkload:
             figures.only_responsible = responsibles[0].staff_id
         for a in counting:
             full = carried_by(a, task.hours, len(responsibles))
-            figures.carried[a.id] = full
+            figures.carried[a.id] = cents(full)
             if a.kind == RESPONSIBLE:
                 figures.assigned_hours += full
             if a.staff_id is None:
@@ -334,6 +334,7 @@ def calculate(rows: SchoolRows) -> SchoolWorkload:
                 continue
             person.task_count += 1
             raw[a.staff_id][task.kind if a.kind == RESPONSIBLE else BACKUP] += part
+        figures.assigned_hours = cents(figures.assigned_hours)
         if task.group_level:
             group_hours += task.hours or ZERO
         else:
