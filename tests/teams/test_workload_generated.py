@@ -81,9 +81,12 @@ class GeneratedWorkload(TestCase):
             member = StaffMember.objects.create(first_name="P", last_name=str(person["index"]))
             for s in person["schools"]:
                 Appointment.objects.create(staff_member=member, school=schools[s])
-                if person["budgets"][s] is not None:
-                    Budget.objects.create(staff_member=member, school=schools[s],
-                                          school_year=year, hours_per_year=person["budgets"][s])  # fmt: skip
+                hours = person["budgets"][s]
+                if hours is not None:
+                    Budget.objects.create(
+                        staff_member=member, school=schools[s], school_year=year,
+                        hours_per_year=hours,
+                    )  # fmt: skip
             people.append(member)
         groups_by_kind = {g.kind: g for g in TaskGroup.objects.exclude(kind="")}
         for n, task in enumerate(spec["tasks"]):
