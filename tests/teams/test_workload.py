@@ -521,3 +521,48 @@ def test_a_real_worker_recalculates(world, broker):
         wait_until(lambda: StaffWorkload.objects.filter(staff_member=world.staff[0]).exists())
         wait_until(lambda: not WorkloadRequest.objects.exists())
     assert person(world, world.staff[0])["carried_hours"] == 10
+
+
+def test_the_command_prints_the_calculators_result_and_writes_nothing(world, school_case):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("recalculate_workload", "--school", str(world.school.pk), "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert not SchoolWorkload.objects.exists() and not StaffWorkload.objects.exists()
+    ann = next(p for p in data["people"] if p["name"] == "Ann A")
+    assert ann == {
+        "staff_id": world.staff[0].pk,
+        "name": "Ann A",
+        "budget_hours": 20.0,
+        "carried_hours": 15.0,
+        "backup_hours": 0.0,
+        "percent": 75,
+        "state": "ok",
+        "by_group": {
+            "technical": 15.0, "pedagogical": 0.0, "policy": 0.0, "administrative": 0.0,
+            "other": 0.0,
+        },
+    }  # fmt: skip
+    assert (data["school"], data["year"]) == (world.school.pk, world.year.start_year)
+    assert (data["unassigned_tasks"], data["tasks_without_backup"]) == (2, 4)
+
+
+def test_the_command_checks_and_repairs_stale_figures(
+    world, school_case, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("recalculate_workload", "--all")  # in this process: no broker
+    call_command("recalculate_workload", "--check")
+    StaffWorkload.objects.filter(staff_member=world.staff[0]).update(carried_hours=99)
+    with pytest.raises(CommandError) as refused:
+        call_command("recalculate_workload", "--check")
+    assert refused.value.returncode == 1
+    call_command("recalculate_workload", "--school", str(world.school.pk))
+    assert person(world, world.staff[0])["carried_hours"] == 15
