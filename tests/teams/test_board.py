@@ -582,5 +582,5 @@ def test_board_and_dashboard_count_the_same_tasks_and_say_so(client, world):
     assert "Groepstaak" in titles
     assert page.context["board"].unassigned_count == len(titles) == data.current.unassigned_count
     assert data.current.group_level_unassigned_count == 1
-    text = "The counts include the school group's tasks this school shares"
+    text = "De aantallen tellen de taken van de scholengroep mee die deze school deelt"
     assert text in page.content.decode()
