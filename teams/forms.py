@@ -25,7 +25,7 @@ from .models import (
     MAX_BUDGET_HOURS,
     WEEKS_PER_SCHOOL_YEAR,
     Assignment,
-    Job,
+    Post,
     Role,
     SchoolTask,
     StaffMember,
@@ -145,7 +145,7 @@ class StaffForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    job = forms.ChoiceField(label=_("Job"), choices=Job.choices)
+    post = forms.ChoiceField(label=_("Post"), choices=Post.choices)
     budget = forms.DecimalField(
         label=_("ICT budget"),
         required=False,

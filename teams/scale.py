@@ -25,7 +25,7 @@ from .models import (
     Appointment,
     Assignment,
     Budget,
-    Job,
+    Post,
     School,
     SchoolGroup,
     SchoolTask,
@@ -101,8 +101,8 @@ def seed_scale(*, schools: int, staff_per_school: int, tasks_per_school: int,
     staff_ids = _ids(StaffMember.objects.all())[-people:]
     staff_of = {school: staff_ids[i * staff_per_school:(i + 1) * staff_per_school]
                 for i, school in enumerate(school_ids)}  # fmt: skip
-    insert_rows(Appointment, ("staff_member", "school", "job", "is_active"),
-                [(member, school, Job.TEACHER, True)
+    insert_rows(Appointment, ("staff_member", "school", "post", "is_active"),
+                [(member, school, Post.TEACHER, True)
                  for school, members in staff_of.items() for member in members])  # fmt: skip
     insert_rows(Budget, ("staff_member", "school", "school_year", "hours_per_year"),
                 [(member, school, year.pk, Decimal(random.randint(20, 300)))

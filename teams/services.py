@@ -18,7 +18,7 @@ from .models import (
     Appointment,
     Assignment,
     Budget,
-    Job,
+    Post,
     Role,
     School,
     SchoolGroup,
@@ -141,8 +141,9 @@ def _group_schools(school: School) -> list[int]:
     )
 
 
-def set_thresholds(*, school: School, busy_from: int, overloaded_above: int) -> None:
-    """The utilisation (in %) from which a person counts as busy, and as overloaded."""
+def set_limits(*, school: School, busy_from: int, overloaded_above: int) -> None:
+    """Set the school's workload limits: the share of the budget (in %) from which a person
+    counts as busy, and above which as overloaded."""
     if not 0 < busy_from <= overloaded_above <= 1000:
         raise ValidationError(
             _("“Busy from” must be above 0 and at most “overloaded above”, which is at most 1000.")
@@ -150,6 +151,10 @@ def set_thresholds(*, school: School, busy_from: int, overloaded_above: int) -> 
     school.busy_from_percent, school.overloaded_above_percent = busy_from, overloaded_above
     school.save(update_fields=["busy_from_percent", "overloaded_above_percent"])
     _recalculate_from_now([school.pk])
+
+
+# Kept until tests/teams/test_workload.py, which is being rewritten, calls set_limits.
+set_thresholds = set_limits
 
 
 # --- Staff, budgets and roles ---------------------------------------------------------------
@@ -161,7 +166,7 @@ def add_staff_member(
     first_name: str,
     last_name: str,
     email: str = "",
-    job: str = Job.TEACHER,
+    post: str = Post.TEACHER,
 ) -> StaffMember:
     """Add a person to a school's staff.
 
@@ -185,21 +190,21 @@ def add_staff_member(
                 first_name=first_name.strip(), last_name=last_name.strip(), email=email.strip()
             )
         appointment, created = Appointment.objects.get_or_create(
-            staff_member=member, school=school, defaults={"job": job}
+            staff_member=member, school=school, defaults={"post": post}
         )
         if not created:
             if appointment.is_active:
                 raise ValidationError(
                     _("%(name)s already works in this school.") % {"name": member.full_name}
                 )
-            appointment.is_active, appointment.job = True, job
-            appointment.save(update_fields=["is_active", "job"])
+            appointment.is_active, appointment.post = True, post
+            appointment.save(update_fields=["is_active", "post"])
         _recalculate_from_now(_group_schools(school))
     return member
 
 
 def update_staff_member(
-    *, member: StaffMember, school: School, first_name: str, last_name: str, email: str, job: str
+    *, member: StaffMember, school: School, first_name: str, last_name: str, email: str, post: str
 ) -> None:
     with transaction.atomic():
         member.first_name, member.last_name, member.email = (
@@ -208,7 +213,7 @@ def update_staff_member(
             email.strip(),
         )
         member.save(update_fields=["first_name", "last_name", "email"])
-        Appointment.objects.filter(staff_member=member, school=school).update(job=job)
+        Appointment.objects.filter(staff_member=member, school=school).update(post=post)
 
 
 def end_appointment(*, member: StaffMember, school: School, school_year: SchoolYear) -> None:

@@ -68,10 +68,12 @@ class SchoolYear(models.Model):
         return cls.objects.filter(start_year__gte=cls.current().start_year).order_by("start_year")
 
     def previous(self) -> SchoolYear | None:
+        """The school year before this one, if it is on record (never created here)."""
         return SchoolYear.objects.filter(start_year=self.start_year - 1).first()
 
-    def next(self) -> int:
-        return self.start_year + 1
+    def next(self) -> SchoolYear | None:
+        """The school year after this one, if it is on record (never created here)."""
+        return SchoolYear.objects.filter(start_year=self.start_year + 1).first()
 
 
 class SchoolGroup(models.Model):
@@ -105,7 +107,8 @@ class School(models.Model):
     institution_number = models.CharField(
         _("institution number"), max_length=20, blank=True, help_text=_("instellingsnummer")
     )
-    # Workload states, in percent of the budget (used by the workload dashboard).
+    # The workload limits, in percent of the budget: from ``busy_from_percent`` a person
+    # counts as busy, above ``overloaded_above_percent`` as overloaded.
     busy_from_percent = models.PositiveSmallIntegerField(_("busy from (%)"), default=80)
     overloaded_above_percent = models.PositiveSmallIntegerField(
         _("overloaded above (%)"), default=100
@@ -124,7 +127,7 @@ class School(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(busy_from_percent__lte=models.F("overloaded_above_percent")),
-                name="school_thresholds_ordered",
+                name="school_limits_ordered",
             ),
         ]
 

@@ -85,7 +85,7 @@ def _save_new_member(form: StaffForm, school: School, year: SchoolYear) -> Staff
             first_name=data["first_name"],
             last_name=data["last_name"],
             email=data["email"],
-            job=data["job"],
+            post=data["post"],
         )
         if data["budget_hours"] is not None:
             services.set_budget(
@@ -112,7 +112,7 @@ def staff_detail(request: HttpRequest, school_id: int, member_id: int) -> HttpRe
             "roles": StaffRole.objects.filter(
                 staff_member=member, school=school, school_year=year
             ).select_related("role"),
-            "job": Appointment.objects.filter(staff_member=member, school=school).first(),
+            "post": Appointment.objects.filter(staff_member=member, school=school).first(),
             "can_manage": access.access_for(request.user).can_manage_school(school.pk),
             "years": SchoolYear.objects.all(),
         },
@@ -130,7 +130,7 @@ def staff_edit(request: HttpRequest, school_id: int, member_id: int) -> HttpResp
         "first_name": member.first_name,
         "last_name": member.last_name,
         "email": member.email,
-        "job": appointment.job,
+        "post": appointment.post,
         "budget": budget.hours_per_year if budget else None,
         "roles": StaffRole.objects.filter(
             staff_member=member, school=school, school_year=year
@@ -150,7 +150,7 @@ def staff_edit(request: HttpRequest, school_id: int, member_id: int) -> HttpResp
                 first_name=data["first_name"],
                 last_name=data["last_name"],
                 email=data["email"],
-                job=data["job"],
+                post=data["post"],
             )
             if data["budget_hours"] is not None:
                 services.set_budget(

@@ -89,7 +89,7 @@ def test_only_managers_change_the_team(client, world, who):
     posts = [
         (
             reverse("teams:staff", args=[s]),
-            {"first_name": "X", "last_name": "Y", "job": "teacher", "budget_unit": "year"},
+            {"first_name": "X", "last_name": "Y", "post": "teacher", "budget_unit": "year"},
         ),
         (reverse("teams:roles", args=[s]), {"name": "Robotica"}),
         (
@@ -170,10 +170,10 @@ def test_outsiders_cannot_change_assignments_tasks_staff_or_limits(client, world
         (reverse("teams:assignment_remove", args=[s, a.pk]), {"version": "1"}),
         (
             reverse("teams:staff_edit", args=[s, world.staff[0].pk]),
-            {"first_name": "X", "last_name": "Y", "job": "teacher", "budget_unit": "year"},
+            {"first_name": "X", "last_name": "Y", "post": "teacher", "budget_unit": "year"},
         ),
         (reverse("teams:task_edit", args=[s, world.tasks[0].pk]), {"hours": "99"}),
-        (reverse("teams:thresholds", args=[s]), {"busy_from": "1", "overloaded_above": "2"}),
+        (reverse("teams:limits", args=[s]), {"busy_from": "1", "overloaded_above": "2"}),
     ]
     for url, data in posts:
         assert client.post(url, data).status_code == 404, url

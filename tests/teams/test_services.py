@@ -208,3 +208,26 @@ def test_standard_roles_read_in_the_users_language(db):
         assert role.label == "media coach"
     with translation.override("nl"):
         assert role.label == "mediacoach"
+
+
+def test_next_and_previous_years_are_school_years_on_record_and_never_created(db):
+    current = SchoolYear.current()
+    before = SchoolYear.objects.count()
+    assert current.next() is None
+    assert current.previous() is None
+    assert SchoolYear.objects.count() == before
+    later = SchoolYear.objects.create(start_year=current.start_year + 1)
+    earlier = SchoolYear.objects.create(start_year=current.start_year - 1)
+    assert current.next() == later
+    assert current.previous() == earlier
+    assert later.previous() == current
+
+
+def test_workload_limits_are_set_in_order(world):
+    services.set_limits(school=world.school, busy_from=70, overloaded_above=120)
+    world.school.refresh_from_db()
+    assert (world.school.busy_from_percent, world.school.overloaded_above_percent) == (70, 120)
+    with pytest.raises(ValidationError, match="Busy from"):
+        services.set_limits(school=world.school, busy_from=130, overloaded_above=120)
+    world.school.refresh_from_db()
+    assert world.school.busy_from_percent == 70
