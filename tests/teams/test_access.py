@@ -185,3 +185,15 @@ def test_outsiders_cannot_change_assignments_tasks_staff_or_limits(client, world
     assert world.tasks[0].local_hours == 10
     assert world.staff[0].first_name == "Ann"
     assert world.school.overloaded_above_percent == 100
+
+
+def test_access_is_decided_only_by_teams_access(world, settings):
+    # A second, unused permission source would drift from teams.access unnoticed.
+    from pathlib import Path
+
+    import teams
+
+    assert not (Path(teams.__file__).parent / "rules.py").exists()
+    assert not any(app.startswith("rules") for app in settings.INSTALLED_APPS)
+    assert not any(backend.startswith("rules.") for backend in settings.AUTHENTICATION_BACKENDS)
+    assert not world.director.has_perm("teams.manage_school", world.school)
