@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -235,16 +235,16 @@ def assignment_change(request: HtmxHttpRequest, school_id: int, assignment_id: i
 @require_POST
 def assignment_remove(request: HtmxHttpRequest, school_id: int, assignment_id: int) -> HttpResponse:
     school = access.get_school(request.user, school_id)
-    year = SchoolYear.from_param(request.POST.get("year"))
-    if not Assignment.objects.filter(pk=assignment_id).exists():
-        # Removed a moment ago (a double click, or someone else): what was wanted.
-        messages.info(request, _("This assignment was already removed."))
-        if request.htmx:
-            response = HttpResponse()
-            response["HX-Refresh"] = "true"
-            return response
-        return redirect(_board_url(school, year))
-    assignment = _assignment(request, school, assignment_id)
+    try:
+        assignment = _assignment(request, school, assignment_id)
+    except Http404:
+        # Removed a moment ago (a double click, or someone else), never there, or not
+        # this school's: one answer for all three. htmx reloads the board to show which.
+        if not request.htmx:
+            raise
+        response = HttpResponseNotFound()
+        response["HX-Refresh"] = "true"
+        return response
     task = access.get_school_task(request.user, school, assignment.school_task_id)
     version = _int(request.POST.get("version")) or 0
     try:
