@@ -8,6 +8,7 @@ urlpatterns = [
     path("", schools.school_list, name="schools"),
     path("me/", staff.my_tasks, name="my_tasks"),
     path("groups/<int:group_id>/", schools.group, name="group"),
+    path("groups/<int:group_id>/link-staff/", schools.group_link, name="group_link"),
     path("<int:school_id>/", board.board, name="board"),
     path("<int:school_id>/export/", board.export, name="export"),
     path("<int:school_id>/workload/", workload.dashboard, name="workload"),

@@ -140,9 +140,15 @@ def _after_change(
     year: SchoolYear,
     add_form: AssignmentForm | None = None,
     change_forms: dict[int, AssignmentForm] | None = None,
+    conflict: bool = False,
 ) -> HttpResponse:
-    """Redraw the task's block on the board (htmx), or show the task page again."""
-    failed = add_form is not None or change_forms is not None
+    """Redraw the task's block on the board (htmx), or show the task page again.
+
+    Only a saved change tells the board to refresh its figures and, without
+    htmx, redirects; a refused one (a form error or someone else's change)
+    shows the task again with what happened, 409 for a conflict.
+    """
+    failed = conflict or add_form is not None or change_forms is not None
     context = _editor_context(request, school, task, year, add_form, change_forms)
     if request.htmx:
         context.update(open=True, inline_messages=True)
@@ -151,7 +157,7 @@ def _after_change(
             response["HX-Trigger"] = "assignmentsChanged"
         return response
     if failed:
-        return render(request, "teams/task.html", context)
+        return render(request, "teams/task.html", context, status=409 if conflict else 200)
     url = reverse("teams:task", args=[school.pk, task.pk])
     return redirect(f"{url}?year={year.start_year}")
 
@@ -171,8 +177,13 @@ def assignment_add(request: HtmxHttpRequest, school_id: int, task_id: int) -> Ht
                 expected_state=form.cleaned_data["state"],
             )
         except assigning.Conflict as conflict:
-            messages.error(request, conflict.message)
-            return _after_change(request, school, task, year)
+            # The user's choice stays, now based on the task as it is: adding again saves it.
+            data = request.POST.copy()
+            data[f"t{task.pk}-state"] = task_row(task, year).state
+            form = AssignmentForm(data, staff=access.staff_for_task(task), prefix=f"t{task.pk}")
+            form.is_valid()
+            form.add_error(None, conflict.message)
+            return _after_change(request, school, task, year, add_form=form, conflict=True)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -224,6 +235,9 @@ def assignment_change(request: HtmxHttpRequest, school_id: int, assignment_id: i
             )
         except assigning.Conflict as conflict:
             form = _resubmittable(request, assignment, task, conflict.message)
+            return _after_change(
+                request, school, task, year, change_forms={assignment.pk: form}, conflict=True
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -251,8 +265,8 @@ def assignment_remove(request: HtmxHttpRequest, school_id: int, assignment_id: i
         assigning.remove_assignment(assignment=assignment, expected_version=version)
     except assigning.Conflict as conflict:
         messages.error(request, conflict.message)
-    else:
-        messages.success(request, _("Removed."))
+        return _after_change(request, school, task, assignment.school_year, conflict=True)
+    messages.success(request, _("Removed."))
     return _after_change(request, school, task, assignment.school_year)
 
 

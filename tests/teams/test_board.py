@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tasks.models import TaskGroup
+from teams import services
 from teams.distribution import task_row
 from teams.models import Assignment, Budget, SchoolTask
 
@@ -27,6 +28,11 @@ def assign(w, task, member, kind=R, **extra):
 
 def board(client, w, **params):
     return client.get(reverse("teams:board", args=[w.school.pk]), params)
+
+
+def edit_state(w, member):
+    """The state token the staff edit page carries for a person, as a browser would post it."""
+    return services.staff_state(member=member, school=w.school, school_year=w.year)
 
 
 def shown(response):
@@ -206,11 +212,56 @@ class TestAssigningInTheBrowserWay:
         response = self.post_add(
             client, world, task, staff_member=world.staff[0].pk, kind=R, state=seen
         )
-        page = client.get(response["Location"]).content.decode()
+        # Not the redirect a saved change gets: the task again, saying what happened.
+        assert response.status_code == 409
+        page = response.content.decode()
         assert "Iemand anders heeft" in page and "Bert A" in page
         assert list(Assignment.objects.values_list("staff_member", flat=True)) == [
             world.staff[1].pk
         ]
+        # The choice is kept, based on the task as it is now: adding again saves it.
+        form = response.context["add_form"]
+        assert form["staff_member"].value() == str(world.staff[0].pk)
+        assert form["state"].value() == task_row(task, world.year).state
+        again = self.post_add(
+            client, world, task, staff_member=world.staff[0].pk, kind=B, state=form["state"].value()
+        )
+        assert again.status_code == 302
+        assert Assignment.objects.count() == 2
+
+    def test_a_lost_add_does_not_tell_the_board_to_refresh(self, client, world):
+        task = world.tasks[0]
+        seen = task_row(task, world.year).state
+        assign(world, task, world.staff[1])
+        client.force_login(world.director)
+        response = client.post(
+            reverse("teams:assignment_add", args=[world.school.pk, task.pk]),
+            {
+                f"t{task.pk}-staff_member": world.staff[0].pk,
+                f"t{task.pk}-kind": R,
+                f"t{task.pk}-state": seen,
+                "year": world.year.start_year,
+            },
+            HTTP_HX_REQUEST="true",
+        )
+        assert response.status_code == 200
+        assert "HX-Trigger" not in response
+        assert "Iemand anders heeft" in response.content.decode()
+
+    @pytest.mark.parametrize("htmx", [False, True])
+    def test_a_lost_remove_says_so_and_does_not_refresh_the_board(self, client, world, htmx):
+        a = assign(world, world.tasks[0], world.staff[0])
+        Assignment.objects.filter(pk=a.pk).update(version=2)  # changed by someone else
+        client.force_login(world.director)
+        response = client.post(
+            reverse("teams:assignment_remove", args=[world.school.pk, a.pk]),
+            {"version": "1"},
+            **({"HTTP_HX_REQUEST": "true"} if htmx else {}),
+        )
+        assert response.status_code == (200 if htmx else 409)
+        assert "HX-Trigger" not in response
+        assert "Iemand anders heeft" in response.content.decode()
+        assert Assignment.objects.filter(pk=a.pk).exists()
 
     def test_editing_a_stale_assignment_keeps_the_users_input(self, client, world):
         a = assign(world, world.tasks[0], world.staff[0])
@@ -226,7 +277,7 @@ class TestAssigningInTheBrowserWay:
             },
         )
         page = response.content.decode()
-        assert response.status_code == 200
+        assert response.status_code == 409
         assert "Iemand anders heeft deze toewijzing intussen gewijzigd" in page
         assert 'value="3"' in page  # what the user typed is still there
         a.refresh_from_db()
@@ -368,6 +419,7 @@ class TestStaff:
                 "budget": amount,
                 "budget_unit": unit,
                 "year": world.year.start_year,
+                "state": edit_state(world, member),
             },
         )
         assert Budget.objects.get(staff_member=member).hours_per_year == hours
@@ -383,9 +435,11 @@ class TestStaff:
                 "post": "teacher",
                 "budget": "2",
                 "budget_unit": "fte",
+                "state": edit_state(world, member),
             },
         )
         assert response.status_code == 200
+        assert "budget" in response.context["form"].errors
         assert not Budget.objects.exists()
 
     def test_staff_page_shows_tasks_and_hours(self, client, world):
@@ -553,12 +607,27 @@ def test_a_person_of_two_schools_keeps_their_name_unless_you_manage_both(client,
             "email": "",
             "post": "teacher",
             "budget_unit": "year",
+            "state": edit_state(world, shared),
         },
     )
     assert response.status_code == 302
     shared.refresh_from_db()
     assert (shared.first_name, shared.last_name) == ("Omer", "B")
-    assert world.staff[0].first_name == "Ann"
+    # Managing every school of a person does allow it.
+    appoint(world.staff[0], world.school)
+    client.post(
+        reverse("teams:staff_edit", args=[world.school.pk, world.staff[0].pk]),
+        {
+            "first_name": "Anna",
+            "last_name": "A",
+            "email": world.staff[0].email,
+            "post": "teacher",
+            "budget_unit": "year",
+            "state": edit_state(world, world.staff[0]),
+        },
+    )
+    world.staff[0].refresh_from_db()
+    assert world.staff[0].first_name == "Anna"
 
 
 def test_dashboard_links_show_the_tasks_the_figures_count(client, world):

@@ -115,22 +115,69 @@ def test_a_task_belongs_to_a_school_or_its_group_never_both(world):
         )
 
 
-def test_same_email_in_the_group_is_the_same_person(world):
+def test_same_email_in_the_group_is_linked_only_by_the_group(world):
     first = services.add_staff_member(
         school=world.school, first_name="Bram", last_name="Jacobs", email="bram@example.org"
     )
-    again = services.add_staff_member(
-        school=world.other, first_name="Bram", last_name="Jacobs", email="BRAM@example.org"
-    )
-    assert first == again
-    assert set(Appointment.objects.filter(staff_member=first).values_list("school", flat=True)) == {
-        world.school.pk,
-        world.other.pk,
+    with pytest.raises(ValidationError) as refused:
+        services.add_staff_member(
+            school=world.other, first_name="Bram", last_name="Jacobs", email="BRAM@example.org"
+        )
+    assert refused.value.error_dict["email"][0].code == "email_not_usable"
+    assert "Bram" not in str(refused.value)
+    services.link_staff_member(member=first, school=world.other, post="director")
+    assert set(Appointment.objects.filter(staff_member=first).values_list("school", "post")) == {
+        (world.school.pk, "teacher"),
+        (world.other.pk, "director"),
     }
     with pytest.raises(ValidationError, match="already works in this school"):
         services.add_staff_member(
             school=world.school, first_name="B", last_name="J", email="bram@example.org"
         )
+    with pytest.raises(ValidationError, match="already works in School B"):
+        services.link_staff_member(member=first, school=world.other)
+
+
+def test_linking_needs_a_person_of_the_same_group(world):
+    stranger = services.add_staff_member(
+        school=SchoolFactory(name="School D"), first_name="Sam", last_name="D"
+    )
+    with pytest.raises(ValidationError, match="does not work in a school of this school group"):
+        services.link_staff_member(member=stranger, school=world.school)
+    assert not Appointment.objects.filter(staff_member=stranger, school=world.school).exists()
+
+
+def test_someone_who_worked_here_before_can_be_taken_back(world):
+    member = world.staff[0]
+    services.end_appointment(member=member, school=world.school, school_year=world.year)
+    again = services.add_staff_member(
+        school=world.school, first_name="x", last_name="y", email=member.email.upper()
+    )
+    assert again == member
+    assert Appointment.objects.get(staff_member=member, school=world.school).is_active
+
+
+def test_someone_who_left_for_a_sister_school_is_not_taken_back_by_a_director(world):
+    member = world.staff[0]
+    services.link_staff_member(member=member, school=world.other)
+    services.end_appointment(member=member, school=world.school, school_year=world.year)
+    with pytest.raises(ValidationError):
+        services.add_staff_member(
+            school=world.school, first_name="x", last_name="y", email=member.email
+        )
+    assert not Appointment.objects.get(staff_member=member, school=world.school).is_active
+
+
+def test_an_address_of_someone_else_in_the_group_cannot_be_given_to_a_person(world):
+    member = world.staff[0]
+    with pytest.raises(ValidationError) as refused:
+        services.update_staff_member(
+            member=member, school=world.school, first_name="Ann", last_name="A",
+            email=world.other_staff.email, post="teacher",
+        )  # fmt: skip
+    assert refused.value.error_dict["email"][0].code == "email_not_usable"
+    member.refresh_from_db()
+    assert member.email != world.other_staff.email
 
 
 def test_budget_is_per_school_and_year_and_keeps_history(world):
