@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:school_id>/workload/limits/", workload.limits, name="thresholds"),
     path("<int:school_id>/bulk-assign/", board.bulk_assign, name="bulk_assign"),
     path("<int:school_id>/copy-year/", board.copy_year, name="copy_year"),
+    path("<int:school_id>/plan-next-year/", board.plan_next_year, name="plan_next_year"),
     path("<int:school_id>/tasks/<int:task_id>/", board.task_detail, name="task"),
     path(
         "<int:school_id>/tasks/<int:task_id>/assign/", board.assignment_add, name="assignment_add"

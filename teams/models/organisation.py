@@ -50,17 +50,21 @@ class SchoolYear(models.Model):
 
     @classmethod
     def from_param(cls, value: str | None) -> SchoolYear:
-        """The year a page asks for (``?year=2026``): any year on record, or the
-        current or next one (created on first use); otherwise the current year."""
+        """The year a page asks for (``?year=2026``) if it is on record, otherwise the
+        current one. Never creates a year: planning the next one is a POST
+        (:meth:`plan_next`), so no page view writes."""
         current = cls.current()
         try:
             start = int(value or "")
         except ValueError:
             return current
-        year = cls.objects.filter(start_year=start).first()
-        if year is None and start == current.start_year + 1:
-            year, _created = cls.objects.get_or_create(start_year=start)
-        return year or current
+        return cls.objects.filter(start_year=start).first() or current
+
+    @classmethod
+    def plan_next(cls) -> SchoolYear:
+        """The school year after the current one, created if needed, to plan it."""
+        year, _created = cls.objects.get_or_create(start_year=cls.current().start_year + 1)
+        return year
 
     @classmethod
     def from_current(cls) -> models.QuerySet[SchoolYear]:

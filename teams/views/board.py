@@ -66,6 +66,10 @@ def board(request: HtmxHttpRequest, school_id: int) -> HttpResponse:
             "filters": filters,
             "can_manage": can_manage,
             "years": SchoolYear.objects.all(),
+            # The next school year can be planned from the current one, once it is made.
+            "next_start": year.start_year + 1
+            if can_manage and year == SchoolYear.current() and year.next() is None
+            else None,
             "query": request.GET.urlencode(),
             "bulk_form": BulkAssignForm(
                 tasks=SchoolTask.objects.none(), staff=access.staff_of(school)
@@ -296,6 +300,15 @@ def bulk_assign(request: HttpRequest, school_id: int) -> HttpResponse:
         )
         if skipped:
             messages.info(request, _("%(count)s of them were already theirs.") % {"count": skipped})
+    return redirect(_board_url(school, year))
+
+
+@require_POST
+def plan_next_year(request: HttpRequest, school_id: int) -> HttpResponse:
+    """Open the next school year for planning (a write, so a POST, never a page view)."""
+    school = access.get_school(request.user, school_id, manage=True)
+    year = SchoolYear.plan_next()
+    messages.success(request, _("You can now plan %(year)s.") % {"year": year})
     return redirect(_board_url(school, year))
 
 

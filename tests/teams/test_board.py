@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from tasks.models import TaskGroup
 from teams import services
 from teams.distribution import task_row
-from teams.models import Assignment, Budget, SchoolTask, StaffWorkload
+from teams.models import Assignment, Budget, SchoolTask, SchoolYear, StaffWorkload
 from teams.workload import recalculate
 
 from .factories import OwnTaskFactory, StaffMemberFactory, appoint
@@ -644,3 +644,39 @@ def test_dashboard_links_show_the_tasks_the_figures_count(client, world):
     assert "Groepstaak" not in [
         r.task.display_title for s in shown.context["sections"] for r in s.rows
     ]
+
+
+class TestPlanningTheNextYear:
+    PAGES = ["board", "staff", "workload", "roles", "export", "task"]
+
+    @pytest.mark.parametrize("page", PAGES)
+    def test_asking_a_page_for_a_year_not_on_record_writes_nothing(self, client, world, page):
+        client.force_login(world.director)
+        args = [world.school.pk] + ([world.tasks[0].pk] if page == "task" else [])
+        next_start = world.year.start_year + 1
+        response = client.get(reverse(f"teams:{page}", args=args), {"year": next_start})
+        assert response.status_code == 200
+        assert not SchoolYear.objects.filter(start_year=next_start).exists()
+
+    def test_a_manager_opens_the_next_year_with_a_post(self, client, world):
+        client.force_login(world.director)
+        page = board(client, world)
+        next_start = world.year.start_year + 1
+        assert page.context["next_start"] == next_start
+        url = reverse("teams:plan_next_year", args=[world.school.pk])
+        assert f'action="{url}"' in page.content.decode()
+        response = client.post(url)
+        assert response.status_code == 302
+        assert response["Location"].endswith(f"?year={next_start}")
+        planned = SchoolYear.objects.get(start_year=next_start)
+        assert board(client, world, year=next_start).context["year"] == planned
+        assert board(client, world).context["next_start"] is None
+
+    def test_only_managers_open_a_year(self, client, world):
+        url = reverse("teams:plan_next_year", args=[world.school.pk])
+        for user, status in ((world.staff_user, 403), (world.outsider, 404)):
+            client.force_login(user)
+            assert client.post(url).status_code == status
+        client.force_login(world.director)
+        assert client.get(url).status_code == 405
+        assert board(client, world).context["next_start"] is not None

@@ -236,9 +236,14 @@ def test_school_year_turns_on_the_first_of_september(day, start):
         assert str(SchoolYear.current()) == f"{start}-{start + 1}"
 
 
-def test_year_parameter_accepts_known_current_and_next_years(db):
+def test_year_parameter_accepts_years_on_record_and_creates_none(db):
     current = SchoolYear.current()
-    assert SchoolYear.from_param(str(current.start_year + 1)).start_year == current.start_year + 1
+    assert SchoolYear.from_param(str(current.start_year + 1)) == current
+    assert not SchoolYear.objects.filter(start_year=current.start_year + 1).exists()
+    planned = SchoolYear.plan_next()
+    assert planned.start_year == current.start_year + 1
+    assert SchoolYear.from_param(str(current.start_year + 1)) == planned
+    assert SchoolYear.plan_next() == planned
     assert SchoolYear.from_param("1999") == current
     assert SchoolYear.from_param("abc") == current
     assert SchoolYear.from_param(str(current.start_year + 5)) == current
