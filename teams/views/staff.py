@@ -117,7 +117,7 @@ def staff_detail(request: HttpRequest, school_id: int, member_id: int) -> HttpRe
             "roles": StaffRole.objects.filter(
                 staff_member=member, school=school, school_year=year
             ).select_related("role"),
-            "post": Appointment.objects.filter(staff_member=member, school=school).first(),
+            "appointment": Appointment.objects.filter(staff_member=member, school=school).first(),
             "can_manage": access.access_for(request.user).can_manage_school(school.pk),
             "years": SchoolYear.objects.all(),
         },

@@ -97,3 +97,14 @@ def test_an_unchanged_page_saves(client, world):
     response = post(client, world, ann, loaded_form(client, world, ann), budget="80")
     assert response.status_code == 302
     assert saved(world, ann) == ("Ann", 80, set())
+
+
+def test_the_post_is_shown_and_saved(client, world):
+    ann = world.staff[0]
+    client.force_login(world.director)
+    response = post(client, world, ann, loaded_form(client, world, ann), post="ict_coordinator")
+    assert response.status_code == 302
+    detail = client.get(reverse("teams:staff_detail", args=[world.school.pk, ann.pk]))
+    assert "ICT-coördinator · " in detail.content.decode()
+    listing = client.get(reverse("teams:staff", args=[world.school.pk])).content.decode()
+    assert 'data-label="Functie">ICT-coördinator<' in listing
