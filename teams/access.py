@@ -3,8 +3,8 @@
 An account's memberships say which schools it works in and how. Every view
 fetches schools, tasks and staff through the helpers here, so that anything
 outside the account's schools answers 404, and every list is scoped the
-same way. Object permissions for templates and views are the ``rules``
-predicates in ``teams/rules.py``, which read the same :class:`Access`.
+same way. There is no second permission system: views and templates ask
+:func:`access_for` (``can_manage_school``, ``can_manage_task`` ...) directly.
 """
 
 from __future__ import annotations

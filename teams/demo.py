@@ -23,8 +23,8 @@ from .models import (
     Appointment,
     Assignment,
     Budget,
-    Job,
     Membership,
+    Post,
     Role,
     School,
     SchoolGroup,
@@ -46,31 +46,31 @@ Kind = Assignment.Kind
 class Person:
     first_name: str
     last_name: str
-    job: str
+    post: str
     budgets: dict[str, int]  # school name -> ICT hours per year
     roles: tuple[str, ...] = ()
     username: str = ""
 
 
 PEOPLE = [
-    Person("Sofie", "Peeters", Job.DIRECTOR, {LINDE: 40}, ("policy_officer",), "directeur.linde"),
-    Person("Tom", "Janssens", Job.ICT_COORDINATOR, {LINDE: 360},
+    Person("Sofie", "Peeters", Post.DIRECTOR, {LINDE: 40}, ("policy_officer",), "directeur.linde"),
+    Person("Tom", "Janssens", Post.ICT_COORDINATOR, {LINDE: 360},
            ("overall_coordinator", "technical_coordinator", "network_administrator"),
            "ictco.linde"),
-    Person("Lien", "Maes", Job.TEACHER, {LINDE: 100}, ("pedagogical_coordinator",),
+    Person("Lien", "Maes", Post.TEACHER, {LINDE: 100}, ("pedagogical_coordinator",),
            "leerkracht.linde"),
-    Person("Ahmed", "El Amrani", Job.TEACHER, {LINDE: 80}, ("media_coach",)),
-    Person("Eva", "Claes", Job.ADMINISTRATIVE, {LINDE: 70}, ("security_contact",)),
-    Person("Koen", "Wouters", Job.TEACHER, {LINDE: 30}, ("helpdesk",)),
-    Person("Marc", "Willems", Job.DIRECTOR, {ZUID: 30}, ("policy_officer",), "directeur.zuid"),
-    Person("Nathalie", "Dubois", Job.ICT_COORDINATOR, {ZUID: 520},
+    Person("Ahmed", "El Amrani", Post.TEACHER, {LINDE: 80}, ("media_coach",)),
+    Person("Eva", "Claes", Post.ADMINISTRATIVE, {LINDE: 70}, ("security_contact",)),
+    Person("Koen", "Wouters", Post.TEACHER, {LINDE: 30}, ("helpdesk",)),
+    Person("Marc", "Willems", Post.DIRECTOR, {ZUID: 30}, ("policy_officer",), "directeur.zuid"),
+    Person("Nathalie", "Dubois", Post.ICT_COORDINATOR, {ZUID: 520},
            ("overall_coordinator", "pedagogical_coordinator"), "ictco.zuid"),
-    Person("Pieter", "De Smet", Job.TEACHER, {ZUID: 220}, ("technician", "helpdesk")),
-    Person("Sara", "Vermeulen", Job.TEACHER, {ZUID: 90}, ("media_coach",)),
-    Person("Jonas", "Mertens", Job.TEACHER, {ZUID: 110}, ("lms_administrator",)),
-    Person("Ines", "Goossens", Job.ADMINISTRATIVE, {ZUID: 120},
+    Person("Pieter", "De Smet", Post.TEACHER, {ZUID: 220}, ("technician", "helpdesk")),
+    Person("Sara", "Vermeulen", Post.TEACHER, {ZUID: 90}, ("media_coach",)),
+    Person("Jonas", "Mertens", Post.TEACHER, {ZUID: 110}, ("lms_administrator",)),
+    Person("Ines", "Goossens", Post.ADMINISTRATIVE, {ZUID: 120},
            ("security_contact", "web_administrator")),
-    Person("Bram", "Jacobs", Job.ICT_COORDINATOR, {ZUID: 150, LINDE: 60},
+    Person("Bram", "Jacobs", Post.ICT_COORDINATOR, {ZUID: 150, LINDE: 60},
            ("technical_coordinator",)),
 ]  # fmt: skip
 
@@ -172,7 +172,7 @@ def _staff(
         for school_name, hours in person.budgets.items():
             school = schools[school_name]
             Appointment.objects.get_or_create(
-                staff_member=member, school=school, defaults={"job": person.job}
+                staff_member=member, school=school, defaults={"post": person.post}
             )
             if not Budget.objects.filter(
                 staff_member=member, school=school, school_year=year

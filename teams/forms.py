@@ -13,7 +13,7 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -24,12 +24,16 @@ from .models import (
     HOURS_PER_YEAR_FULL_TIME,
     MAX_BUDGET_HOURS,
     WEEKS_PER_SCHOOL_YEAR,
+    Appointment,
     Assignment,
-    Job,
+    Post,
     Role,
+    School,
+    SchoolGroup,
     SchoolTask,
     StaffMember,
 )
+from .services import StaffInput
 
 HOURS: dict[str, Any] = {"min_value": Decimal(0), "max_value": MAX_TASK_HOURS, "decimal_places": 2}
 
@@ -145,7 +149,7 @@ class StaffForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    job = forms.ChoiceField(label=_("Job"), choices=Job.choices)
+    post = forms.ChoiceField(label=_("Post"), choices=Post.choices)
     budget = forms.DecimalField(
         label=_("ICT budget"),
         required=False,
@@ -169,6 +173,8 @@ class StaffForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # What the page showed (teams.services.staff_state), to catch someone else's save.
+    state = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args: Any, roles: QuerySet[Role], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -202,6 +208,17 @@ class StaffForm(forms.Form):
             )
         data["budget_hours"] = hours
         return data
+
+    def to_input(self) -> StaffInput:
+        data = self.cleaned_data
+        return StaffInput(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            post=data["post"],
+            budget_hours=data["budget_hours"],
+            roles=list(data["roles"]),
+        )
 
 
 class OwnTaskForm(forms.Form):
@@ -250,3 +267,47 @@ class LocalValuesForm(forms.Form):
 
 class RoleForm(forms.Form):
     name = forms.CharField(label=_("New role"), max_length=100)
+
+
+class GroupStaffChoiceField(forms.ModelChoiceField):
+    """A person of the group, with the schools they work in (several people share names)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        schools = ", ".join(a.school.name for a in obj.active_appointments)
+        return f"{obj.full_name} ({schools})"
+
+
+class LinkStaffForm(forms.Form):
+    """A group administrator appoints a person of one school in another school of the group."""
+
+    staff_member = GroupStaffChoiceField(
+        label=_("Staff member"), queryset=StaffMember.objects.none(), empty_label=_("— choose —")
+    )
+    school = forms.ModelChoiceField(
+        label=_("Also works in"), queryset=School.objects.none(), empty_label=_("— choose —")
+    )
+    post = forms.ChoiceField(label=_("Post there"), choices=Post.choices)
+    prefix = "link"
+
+    def __init__(self, *args: Any, school_group: SchoolGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        active = Appointment.objects.filter(is_active=True).select_related("school")
+        staff = self.fields["staff_member"]
+        assert isinstance(staff, forms.ModelChoiceField)
+        staff.queryset = (
+            StaffMember.objects.filter(
+                appointments__school__school_group=school_group, appointments__is_active=True
+            )
+            .distinct()
+            .prefetch_related(
+                Prefetch(
+                    "appointments", active.order_by("school__name"), to_attr="active_appointments"
+                )
+            )
+            .order_by("last_name", "first_name")
+        )
+        school = self.fields["school"]
+        assert isinstance(school, forms.ModelChoiceField)
+        school.queryset = School.objects.filter(school_group=school_group).order_by("name")
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Add to that school")))

@@ -22,7 +22,7 @@ from .models import (
     Appointment,
     Assignment,
     Budget,
-    Job,
+    Post,
     School,
     SchoolGroup,
     SchoolTask,
@@ -107,7 +107,7 @@ def seed_scale(*, schools: int, staff_per_school: int, tasks_per_school: int,
         coordinators[group.pk] = coordinator
         pairs += [(coordinator, school.pk) for school in members[1:3]]
     Appointment.objects.bulk_create(
-        [Appointment(staff_member_id=m, school_id=s, job=Job.TEACHER) for m, s in pairs],
+        [Appointment(staff_member_id=m, school_id=s, post=Post.TEACHER) for m, s in pairs],
         batch_size=BATCH,
     )
     Budget.objects.bulk_create(

@@ -6,19 +6,23 @@ in ``teams.distribution``.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from tasks.models import Frequency, Level, Task, TaskGroup
 
+from .assigning import Conflict
 from .models import (
     Appointment,
     Assignment,
     Budget,
-    Job,
+    Post,
     Role,
     School,
     SchoolGroup,
@@ -161,8 +165,9 @@ def group_schools(school: School) -> list[int]:
     )
 
 
-def set_thresholds(*, school: School, busy_from: int, overloaded_above: int) -> None:
-    """The utilisation (in %) from which a person counts as busy, and as overloaded."""
+def set_limits(*, school: School, busy_from: int, overloaded_above: int) -> None:
+    """Set the school's workload limits: the share of the budget (in %) from which a person
+    counts as busy, and above which as overloaded."""
     if not 0 < busy_from <= overloaded_above <= 1000:
         raise ValidationError(
             _("“Busy from” must be above 0 and at most “overloaded above”, which is at most 1000.")
@@ -175,60 +180,206 @@ def set_thresholds(*, school: School, busy_from: int, overloaded_above: int) -> 
 # --- Staff, budgets and roles ---------------------------------------------------------------
 
 
+def _email_not_usable() -> ValidationError:
+    """The one answer for an address that belongs to someone this school does not employ.
+
+    It names no one: otherwise adding staff would tell a director the name behind
+    any address used in a sister school.
+    """
+    message = _(
+        "This e-mail address cannot be used here. Ask the administrator of your "
+        "school group to add this person to your school."
+    )
+    return ValidationError({"email": ValidationError(message, code="email_not_usable")})
+
+
+def _person_with_email(school: School, email: str) -> StaffMember | None:
+    """The person known by ``email`` where it identifies one: in the school's group, or
+    in the school itself when it stands alone."""
+    if not email:
+        return None
+    if school.school_group_id is not None:
+        scope = Q(appointments__school__school_group_id=school.school_group_id)
+    else:
+        scope = Q(appointments__school=school)
+    return StaffMember.objects.filter(scope, email__iexact=email).distinct().first()
+
+
 def add_staff_member(
     *,
     school: School,
     first_name: str,
     last_name: str,
     email: str = "",
-    job: str = Job.TEACHER,
+    post: str = Post.TEACHER,
 ) -> StaffMember:
-    """Add a person to a school's staff.
+    """Add a person to a school's staff, or take back someone who worked here before.
 
-    Someone with the same e-mail address already working in another school of
-    the same group is the same person: they get an appointment here too, so
-    their hours add up over the group.
+    Within a school group an e-mail address is one person. An address of
+    someone who works (or worked) only in a sister school is refused without
+    saying whose it is and nothing is written: linking a person over schools
+    is the group administrator's act (:func:`link_staff_member`).
     """
+    email = email.strip()
     with transaction.atomic():
-        member = None
-        if email and school.school_group_id:
-            member = (
-                StaffMember.objects.filter(
-                    email__iexact=email,
-                    appointments__school__school_group_id=school.school_group_id,
-                )
-                .distinct()
-                .first()
-            )
+        member = _person_with_email(school, email)
         if member is None:
             member = StaffMember.objects.create(
-                first_name=first_name.strip(), last_name=last_name.strip(), email=email.strip()
+                first_name=first_name.strip(), last_name=last_name.strip(), email=email
             )
-        appointment, created = Appointment.objects.get_or_create(
-            staff_member=member, school=school, defaults={"job": job}
-        )
-        if not created:
-            if appointment.is_active:
+        else:
+            here = (
+                Appointment.objects.select_for_update()
+                .filter(staff_member=member, school=school)
+                .first()
+            )
+            elsewhere = member.appointments.filter(is_active=True).exclude(school=school)
+            if here is None or (not here.is_active and elsewhere.exists()):
+                raise _email_not_usable()
+            if here.is_active:
                 raise ValidationError(
                     _("%(name)s already works in this school.") % {"name": member.full_name}
                 )
-            appointment.is_active, appointment.job = True, job
-            appointment.save(update_fields=["is_active", "job"])
+            here.is_active, here.post = True, post
+            here.save(update_fields=["is_active", "post"])
+            mark_from_now(group_schools(school))
+            return member
+        Appointment.objects.create(staff_member=member, school=school, post=post)
         mark_from_now(group_schools(school))
     return member
 
 
-def update_staff_member(
-    *, member: StaffMember, school: School, first_name: str, last_name: str, email: str, job: str
-) -> None:
+def link_staff_member(*, member: StaffMember, school: School, post: str = Post.TEACHER) -> None:
+    """Appoint a person who works in one school of a group in another school of that group.
+
+    A school group administrator's act: the person's hours then add up over
+    the schools, and only someone who manages all of them may change their
+    name. Refused when the person works in no school of ``school``'s group or
+    already works in ``school``.
+    """
     with transaction.atomic():
+        in_group = member.appointments.filter(
+            is_active=True, school__school_group_id=school.school_group_id
+        )
+        if school.school_group_id is None or not in_group.exists():
+            raise ValidationError(
+                _("%(name)s does not work in a school of this school group.")
+                % {"name": member.full_name}
+            )
+        appointment, created = Appointment.objects.select_for_update().get_or_create(
+            staff_member=member, school=school, defaults={"post": post}
+        )
+        if not created:
+            if appointment.is_active:
+                raise ValidationError(
+                    _("%(name)s already works in %(school)s.")
+                    % {"name": member.full_name, "school": school.name}
+                )
+            appointment.is_active, appointment.post = True, post
+            appointment.save(update_fields=["is_active", "post"])
+        mark_from_now(group_schools(school))
+
+
+def update_staff_member(
+    *, member: StaffMember, school: School, first_name: str, last_name: str, email: str, post: str
+) -> None:
+    """Change a person's name, e-mail and post in a school.
+
+    An e-mail address that already belongs to someone else in the group is
+    refused with the same answer as when adding staff.
+    """
+    email = email.strip()
+    with transaction.atomic():
+        if email.lower() != member.email.lower():
+            other = _person_with_email(school, email)
+            if other is not None and other.pk != member.pk:
+                raise _email_not_usable()
         member.first_name, member.last_name, member.email = (
             first_name.strip(),
             last_name.strip(),
-            email.strip(),
+            email,
         )
         member.save(update_fields=["first_name", "last_name", "email"])
-        Appointment.objects.filter(staff_member=member, school=school).update(job=job)
+        Appointment.objects.filter(staff_member=member, school=school).update(post=post)
+
+
+def staff_state(*, member: StaffMember, school: School, school_year: SchoolYear) -> str:
+    """A fingerprint of what the staff form shows of a person in a school and year: names,
+    e-mail, post, budget and roles. A save checks it to catch someone else's change."""
+    post = (
+        Appointment.objects.filter(staff_member=member, school=school)
+        .values_list("post", flat=True)
+        .first()
+    )
+    budget = (
+        Budget.objects.filter(staff_member=member, school=school, school_year=school_year)
+        .values_list("hours_per_year", flat=True)
+        .first()
+    )
+    roles = sorted(
+        StaffRole.objects.filter(
+            staff_member=member, school=school, school_year=school_year
+        ).values_list("role_id", flat=True)
+    )
+    person = StaffMember.objects.values_list("first_name", "last_name", "email").get(pk=member.pk)
+    parts = [*person, post or "", "" if budget is None else f"{budget:.2f}", *map(str, roles)]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class StaffInput:
+    """What the staff form says about a person in a school for a year."""
+
+    first_name: str
+    last_name: str
+    email: str
+    post: str
+    budget_hours: Decimal | None
+    roles: list[Role]
+
+
+def save_staff_member(
+    *,
+    member: StaffMember,
+    school: School,
+    school_year: SchoolYear,
+    data: StaffInput,
+    expected_state: str,
+) -> None:
+    """Save the staff form: name, e-mail, post, budget and roles, all or nothing.
+
+    Raises :class:`Conflict` when someone else saved any of it since the form
+    was loaded (``expected_state`` is :func:`staff_state` as the form showed
+    it), and ``ValidationError`` for an address of someone else in the group.
+    The person's row is locked first, so two saves happen one after the other.
+    """
+    with transaction.atomic():
+        member = StaffMember.objects.select_for_update().get(pk=member.pk)
+        if staff_state(member=member, school=school, school_year=school_year) != expected_state:
+            raise Conflict(
+                _(
+                    "Someone else changed %(name)s meanwhile, so your changes were not "
+                    "saved. The form still holds them; what is saved now is shown above it. "
+                    "Save again to replace the other change."
+                )
+                % {"name": member.full_name}
+            )
+        update_staff_member(
+            member=member,
+            school=school,
+            first_name=data.first_name,
+            last_name=data.last_name,
+            email=data.email,
+            post=data.post,
+        )
+        if data.budget_hours is not None:
+            set_budget(
+                member=member,
+                school=school,
+                school_year=school_year,
+                hours_per_year=data.budget_hours,
+            )
+        set_roles(member=member, school=school, school_year=school_year, roles=data.roles)
 
 
 def end_appointment(*, member: StaffMember, school: School, school_year: SchoolYear) -> None:

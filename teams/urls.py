@@ -8,12 +8,14 @@ urlpatterns = [
     path("", schools.school_list, name="schools"),
     path("me/", staff.my_tasks, name="my_tasks"),
     path("groups/<int:group_id>/", schools.group, name="group"),
+    path("groups/<int:group_id>/link-staff/", schools.group_link, name="group_link"),
     path("<int:school_id>/", board.board, name="board"),
     path("<int:school_id>/export/", board.export, name="export"),
     path("<int:school_id>/workload/", workload.dashboard, name="workload"),
-    path("<int:school_id>/workload/limits/", workload.thresholds, name="thresholds"),
+    path("<int:school_id>/workload/limits/", workload.limits, name="limits"),
     path("<int:school_id>/bulk-assign/", board.bulk_assign, name="bulk_assign"),
     path("<int:school_id>/copy-year/", board.copy_year, name="copy_year"),
+    path("<int:school_id>/plan-next-year/", board.plan_next_year, name="plan_next_year"),
     path("<int:school_id>/tasks/<int:task_id>/", board.task_detail, name="task"),
     path(
         "<int:school_id>/tasks/<int:task_id>/assign/", board.assignment_add, name="assignment_add"

@@ -144,4 +144,4 @@ def standard_data(db) -> None:  # type: ignore[no-untyped-def]
 
     TaskGroup.objects.ensure_standard()
     Role.objects.ensure_standard()
-    SchoolYear.ensure_current_and_next()
+    SchoolYear.ensure_current()

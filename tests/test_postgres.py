@@ -102,3 +102,35 @@ def test_two_workers_scanning_at_once_recalculate_each_school_once(world):  # no
     assert stale_schools(year) == []
     row = StaffWorkload.objects.get(staff_member=world.staff[0], school=world.school)
     assert row.carried_hours == assigning_done.school_task.hours
+
+
+def test_two_managers_saving_the_same_staff_member_at_once(world):  # noqa: F811
+    from decimal import Decimal
+
+    from teams import services as team_services
+    from teams.models import Budget
+
+    ann = world.staff[0]
+    seen = team_services.staff_state(member=ann, school=world.school, school_year=world.year)
+
+    def save(hours: int) -> Callable[[], object]:
+        data = team_services.StaffInput(
+            first_name="Ann", last_name="A", email=ann.email, post="teacher",
+            budget_hours=Decimal(hours), roles=[],
+        )  # fmt: skip
+
+        def action() -> object:
+            return team_services.save_staff_member(
+                member=ann,
+                school=world.school,
+                school_year=world.year,
+                data=data,
+                expected_state=seen,
+            )
+
+        return action
+
+    results = at_once(save(100), save(200))
+    assert sum(isinstance(r, Conflict) for r in results) == 1
+    winner = 100 if results[0] is None else 200
+    assert Budget.objects.get(staff_member=ann).hours_per_year == winner

@@ -1,6 +1,7 @@
-"""The standard roles, and the school years a new installation starts with.
+"""The standard roles, and the school year a new installation starts in.
 
-Later school years are created by the nightly job; pages never create one.
+Later school years are created by the nightly job or planned by a manager;
+reading a page never creates one.
 """
 
 from datetime import date
@@ -34,8 +35,7 @@ def create_school_years(apps, schema_editor):
     SchoolYear = apps.get_model("teams", "SchoolYear")
     today: date = timezone.localdate()
     start = today.year if today.month >= 9 else today.year - 1
-    for year in (start, start + 1):
-        SchoolYear.objects.get_or_create(start_year=year)
+    SchoolYear.objects.get_or_create(start_year=start)
 
 
 class Migration(migrations.Migration):

@@ -44,9 +44,10 @@ class SchoolYear(models.Model):
     def current(cls) -> SchoolYear:
         """The school year today falls in; never creates one.
 
-        School years are created by a migration (the first) and by the nightly
-        job (the next ones, see :meth:`ensure_current_and_next`). Should today's
-        be missing, the latest one before it stands in.
+        School years are created by a migration (the first), by the nightly job
+        when a new one starts (:meth:`ensure_current`) and by a manager planning
+        the next one (:meth:`plan_next`). Should today's be missing, the latest
+        one before it stands in.
         """
         today = cls.start_year_of(timezone.localdate())
         year = cls.objects.filter(start_year__lte=today).order_by("-start_year").first()
@@ -56,24 +57,29 @@ class SchoolYear(models.Model):
         return year
 
     @classmethod
-    def ensure_current_and_next(cls) -> list[SchoolYear]:
-        """Create today's school year and the next one where missing; returns those created."""
-        today = cls.start_year_of(timezone.localdate())
-        created: list[SchoolYear] = []
-        for start in (today, today + 1):
-            year, is_new = cls.objects.get_or_create(start_year=start)
-            if is_new:
-                created.append(year)
-        return created
+    def ensure_current(cls) -> list[SchoolYear]:
+        """Create today's school year if it is missing (the nightly job, on 1 September);
+        returns the year created, if any. The next year is opened by :meth:`plan_next`."""
+        year, is_new = cls.objects.get_or_create(start_year=cls.start_year_of(timezone.localdate()))
+        return [year] if is_new else []
 
     @classmethod
     def from_param(cls, value: str | None) -> SchoolYear:
-        """The year a page asks for (``?year=2026``) if it is on record, else the current one."""
+        """The year a page asks for (``?year=2026``) if it is on record, otherwise the
+        current one. Never creates a year: planning the next one is a POST
+        (:meth:`plan_next`), so no page view writes."""
+        current = cls.current()
         try:
             start = int(value or "")
         except ValueError:
-            return cls.current()
-        return cls.objects.filter(start_year=start).first() or cls.current()
+            return current
+        return cls.objects.filter(start_year=start).first() or current
+
+    @classmethod
+    def plan_next(cls) -> SchoolYear:
+        """The school year after the current one, created if needed, to plan it."""
+        year, _created = cls.objects.get_or_create(start_year=cls.current().start_year + 1)
+        return year
 
     @classmethod
     def from_current(cls) -> models.QuerySet[SchoolYear]:
@@ -81,11 +87,11 @@ class SchoolYear(models.Model):
         return cls.objects.filter(start_year__gte=cls.current().start_year).order_by("start_year")
 
     def previous(self) -> SchoolYear | None:
-        """The school year before this one, if it is on record."""
+        """The school year before this one, if it is on record (never created here)."""
         return SchoolYear.objects.filter(start_year=self.start_year - 1).first()
 
     def next(self) -> SchoolYear | None:
-        """The school year after this one, if it is on record."""
+        """The school year after this one, if it is on record (never created here)."""
         return SchoolYear.objects.filter(start_year=self.start_year + 1).first()
 
 
@@ -120,7 +126,8 @@ class School(models.Model):
     institution_number = models.CharField(
         _("institution number"), max_length=20, blank=True, help_text=_("instellingsnummer")
     )
-    # Workload states, in percent of the budget (used by the workload dashboard).
+    # The workload limits, in percent of the budget: from ``busy_from_percent`` a person
+    # counts as busy, above ``overloaded_above_percent`` as overloaded.
     busy_from_percent = models.PositiveSmallIntegerField(_("busy from (%)"), default=80)
     overloaded_above_percent = models.PositiveSmallIntegerField(
         _("overloaded above (%)"), default=100
@@ -139,7 +146,7 @@ class School(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(busy_from_percent__lte=models.F("overloaded_above_percent")),
-                name="school_thresholds_ordered",
+                name="school_limits_ordered",
             ),
         ]
 

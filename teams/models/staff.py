@@ -20,7 +20,7 @@ HOURS_PER_YEAR_FULL_TIME = HOURS_PER_WEEK_FULL_TIME * WEEKS_PER_SCHOOL_YEAR
 MAX_BUDGET_HOURS = Decimal(2000)
 
 
-class Job(models.TextChoices):
+class Post(models.TextChoices):
     TEACHER = "teacher", _("teacher")
     ICT_COORDINATOR = "ict_coordinator", _("ICT coordinator")
     DIRECTOR = "director", _("director")
@@ -69,13 +69,13 @@ class StaffMember(models.Model):
 
 
 class Appointment(models.Model):
-    """That a staff member works in a school, and in which job."""
+    """That a staff member works in a school, and in which post."""
 
     staff_member = models.ForeignKey(
         StaffMember, on_delete=models.CASCADE, related_name="appointments"
     )
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="appointments")
-    job = models.CharField(_("job"), max_length=20, choices=Job.choices, default=Job.TEACHER)
+    post = models.CharField(_("post"), max_length=20, choices=Post.choices, default=Post.TEACHER)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

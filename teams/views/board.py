@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -64,6 +64,10 @@ def board(request: HtmxHttpRequest, school_id: int) -> HttpResponse:
             "filters": filters,
             "can_manage": can_manage,
             "years": SchoolYear.objects.all(),
+            # The next school year can be planned from the current one, once it is made.
+            "next_start": year.start_year + 1
+            if can_manage and year == SchoolYear.current() and year.next() is None
+            else None,
             "query": request.GET.urlencode(),
             "bulk_form": BulkAssignForm(
                 tasks=SchoolTask.objects.none(), staff=access.staff_of(school)
@@ -138,9 +142,15 @@ def _after_change(
     year: SchoolYear,
     add_form: AssignmentForm | None = None,
     change_forms: dict[int, AssignmentForm] | None = None,
+    conflict: bool = False,
 ) -> HttpResponse:
-    """Redraw the task's block on the board (htmx), or show the task page again."""
-    failed = add_form is not None or change_forms is not None
+    """Redraw the task's block on the board (htmx), or show the task page again.
+
+    Only a saved change tells the board to refresh its figures and, without
+    htmx, redirects; a refused one (a form error or someone else's change)
+    shows the task again with what happened, 409 for a conflict.
+    """
+    failed = conflict or add_form is not None or change_forms is not None
     context = _editor_context(request, school, task, year, add_form, change_forms)
     if request.htmx:
         context.update(open=True, inline_messages=True)
@@ -149,7 +159,7 @@ def _after_change(
             response["HX-Trigger"] = "assignmentsChanged"
         return response
     if failed:
-        return render(request, "teams/task.html", context)
+        return render(request, "teams/task.html", context, status=409 if conflict else 200)
     url = reverse("teams:task", args=[school.pk, task.pk])
     return redirect(f"{url}?year={year.start_year}")
 
@@ -169,8 +179,13 @@ def assignment_add(request: HtmxHttpRequest, school_id: int, task_id: int) -> Ht
                 expected_state=form.cleaned_data["state"],
             )
         except assigning.Conflict as conflict:
-            messages.error(request, conflict.message)
-            return _after_change(request, school, task, year)
+            # The user's choice stays, now based on the task as it is: adding again saves it.
+            data = request.POST.copy()
+            data[f"t{task.pk}-state"] = task_row(task, school, year).state
+            form = AssignmentForm(data, staff=access.staff_for_task(task), prefix=f"t{task.pk}")
+            form.is_valid()
+            form.add_error(None, conflict.message)
+            return _after_change(request, school, task, year, add_form=form, conflict=True)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -222,6 +237,9 @@ def assignment_change(request: HtmxHttpRequest, school_id: int, assignment_id: i
             )
         except assigning.Conflict as conflict:
             form = _resubmittable(request, assignment, task, conflict.message)
+            return _after_change(
+                request, school, task, year, change_forms={assignment.pk: form}, conflict=True
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -233,24 +251,24 @@ def assignment_change(request: HtmxHttpRequest, school_id: int, assignment_id: i
 @require_POST
 def assignment_remove(request: HtmxHttpRequest, school_id: int, assignment_id: int) -> HttpResponse:
     school = access.get_school(request.user, school_id)
-    year = SchoolYear.from_param(request.POST.get("year"))
-    if not Assignment.objects.filter(pk=assignment_id).exists():
-        # Removed a moment ago (a double click, or someone else): what was wanted.
-        messages.info(request, _("This assignment was already removed."))
-        if request.htmx:
-            response = HttpResponse()
-            response["HX-Refresh"] = "true"
-            return response
-        return redirect(_board_url(school, year))
-    assignment = _assignment(request, school, assignment_id)
+    try:
+        assignment = _assignment(request, school, assignment_id)
+    except Http404:
+        # Removed a moment ago (a double click, or someone else), never there, or not
+        # this school's: one answer for all three. htmx reloads the board to show which.
+        if not request.htmx:
+            raise
+        response = HttpResponseNotFound()
+        response["HX-Refresh"] = "true"
+        return response
     task = access.get_school_task(request.user, school, assignment.school_task_id)
     version = _int(request.POST.get("version")) or 0
     try:
         assigning.remove_assignment(assignment=assignment, expected_version=version)
     except assigning.Conflict as conflict:
         messages.error(request, conflict.message)
-    else:
-        messages.success(request, _("Removed."))
+        return _after_change(request, school, task, assignment.school_year, conflict=True)
+    messages.success(request, _("Removed."))
     return _after_change(request, school, task, assignment.school_year)
 
 
@@ -280,6 +298,15 @@ def bulk_assign(request: HttpRequest, school_id: int) -> HttpResponse:
         )
         if skipped:
             messages.info(request, _("%(count)s of them were already theirs.") % {"count": skipped})
+    return redirect(_board_url(school, year))
+
+
+@require_POST
+def plan_next_year(request: HttpRequest, school_id: int) -> HttpResponse:
+    """Open the next school year for planning (a write, so a POST, never a page view)."""
+    school = access.get_school(request.user, school_id, manage=True)
+    year = SchoolYear.plan_next()
+    messages.success(request, _("You can now plan %(year)s.") % {"year": year})
     return redirect(_board_url(school, year))
 
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from .. import access, services
-from ..forms import OwnTaskForm
+from ..forms import LinkStaffForm, OwnTaskForm
 from ..history import school_history
-from ..models import SchoolTask, SchoolYear
+from ..models import SchoolGroup, SchoolTask, SchoolYear
 from ..workload.reading import group_dashboard
 
 
@@ -32,12 +35,49 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
         services.add_own_task(school_group=school_group, **form.cleaned_data)
         messages.success(request, _("The task was added."))
         return redirect(school_group)
+    return _group_page(request, school_group, year, form=form)
+
+
+@require_POST
+def group_link(request: HttpRequest, group_id: int) -> HttpResponse:
+    """Appoint a person of one school of the group in another: only the group's administrator
+    may link people over schools, since the schools' directors see only their own staff."""
+    school_group = access.get_group(request.user, group_id)
+    year = SchoolYear.from_param(request.POST.get("year"))
+    link_form = LinkStaffForm(request.POST, school_group=school_group)
+    if link_form.is_valid():
+        data = link_form.cleaned_data
+        try:
+            services.link_staff_member(
+                member=data["staff_member"], school=data["school"], post=data["post"]
+            )
+        except ValidationError as error:
+            link_form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s now also works in %(school)s.")
+                % {"name": data["staff_member"].full_name, "school": data["school"].name},
+            )
+            return redirect(school_group)
+    return _group_page(request, school_group, year, link_form=link_form)
+
+
+def _group_page(
+    request: HttpRequest,
+    school_group: SchoolGroup,
+    year: SchoolYear,
+    form: OwnTaskForm | None = None,
+    link_form: LinkStaffForm | None = None,
+) -> HttpResponse:
     group_tasks = (
         SchoolTask.objects.filter(school_group=school_group)
         .visible()
         .with_catalogue()
         .order_by("catalogue_task__code", "title")
     )
+    link_form = link_form or LinkStaffForm(school_group=school_group)
+    link_form.helper.form_action = reverse("teams:group_link", args=[school_group.pk])
     return render(
         request,
         "teams/group.html",
@@ -46,9 +86,11 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
             "year": year,
             "data": group_dashboard(school_group, year),
             "group_tasks": group_tasks,
-            "form": form,
+            "form": form or OwnTaskForm(),
+            "link_form": link_form,
             "years": SchoolYear.objects.all(),
         },
+        status=400 if link_form.errors else 200,
     )
 
 

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import access, services
+from ..assigning import Conflict
 from ..distribution import member_summary
 from ..forms import RoleForm, StaffForm
-from ..models import Appointment, Budget, Role, School, SchoolYear, StaffMember, StaffRole
+from ..models import (
+    Appointment,
+    Budget,
+    Post,
+    Role,
+    School,
+    SchoolYear,
+    StaffMember,
+    StaffRole,
+)
 
 
 def _staff_url(school: School, year: SchoolYear) -> str:
@@ -37,14 +49,7 @@ def staff_list(request: HttpRequest, school_id: int) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                if member.appointments.filter(is_active=True).count() > 1:
-                    text = _(
-                        "%(name)s already works in another school of the group and now "
-                        "works here too."
-                    )
-                else:
-                    text = _("%(name)s was added.")
-                messages.success(request, text % {"name": member.full_name})
+                messages.success(request, _("%(name)s was added.") % {"name": member.full_name})
                 return redirect(_staff_url(school, year))
     members = (
         access.staff_of(school)
@@ -85,7 +90,7 @@ def _save_new_member(form: StaffForm, school: School, year: SchoolYear) -> Staff
             first_name=data["first_name"],
             last_name=data["last_name"],
             email=data["email"],
-            job=data["job"],
+            post=data["post"],
         )
         if data["budget_hours"] is not None:
             services.set_budget(
@@ -112,59 +117,78 @@ def staff_detail(request: HttpRequest, school_id: int, member_id: int) -> HttpRe
             "roles": StaffRole.objects.filter(
                 staff_member=member, school=school, school_year=year
             ).select_related("role"),
-            "job": Appointment.objects.filter(staff_member=member, school=school).first(),
+            "appointment": Appointment.objects.filter(staff_member=member, school=school).first(),
             "can_manage": access.access_for(request.user).can_manage_school(school.pk),
             "years": SchoolYear.objects.all(),
         },
     )
 
 
+def _edit_initial(member: StaffMember, school: School, year: SchoolYear) -> dict[str, Any]:
+    """The staff form as saved now, with the state token a save is checked against."""
+    member.refresh_from_db()
+    budget = Budget.objects.filter(staff_member=member, school=school, school_year=year).first()
+    return {
+        "first_name": member.first_name,
+        "last_name": member.last_name,
+        "email": member.email,
+        "post": Appointment.objects.get(staff_member=member, school=school).post,
+        "budget": budget.hours_per_year if budget else None,
+        "roles": list(
+            StaffRole.objects.filter(
+                staff_member=member, school=school, school_year=year
+            ).values_list("role_id", flat=True)
+        ),
+        "state": services.staff_state(member=member, school=school, school_year=year),
+    }
+
+
+def _edit_form(
+    request: HttpRequest,
+    member: StaffMember,
+    school: School,
+    initial: dict[str, Any],
+    data: QueryDict | None = None,
+) -> StaffForm:
+    form = StaffForm(data, roles=Role.objects.available_to(school), initial=initial)
+    if not access.can_edit_person(request.user, member):
+        # Disabled fields keep their initial values, whatever is posted.
+        for name in ("first_name", "last_name", "email"):
+            form.fields[name].disabled = True
+    return form
+
+
 def staff_edit(request: HttpRequest, school_id: int, member_id: int) -> HttpResponse:
     school = access.get_school(request.user, school_id, manage=True)
     member = access.get_staff_member(request.user, school, member_id)
     year = SchoolYear.from_param(request.GET.get("year") or request.POST.get("year"))
-    roles = Role.objects.available_to(school)
-    budget = Budget.objects.filter(staff_member=member, school=school, school_year=year).first()
-    appointment = Appointment.objects.get(staff_member=member, school=school)
-    initial = {
-        "first_name": member.first_name,
-        "last_name": member.last_name,
-        "email": member.email,
-        "job": appointment.job,
-        "budget": budget.hours_per_year if budget else None,
-        "roles": StaffRole.objects.filter(
-            staff_member=member, school=school, school_year=year
-        ).values_list("role_id", flat=True),
-    }
-    form = StaffForm(request.POST or None, roles=roles, initial=initial)
-    shared = not access.can_edit_person(request.user, member)
-    if shared:  # disabled fields keep their initial values, whatever is posted
-        for name in ("first_name", "last_name", "email"):
-            form.fields[name].disabled = True
+    form = _edit_form(
+        request, member, school, _edit_initial(member, school, year), request.POST or None
+    )
+    saved_now = None
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with transaction.atomic():
-            services.update_staff_member(
+        try:
+            services.save_staff_member(
                 member=member,
                 school=school,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                job=data["job"],
+                school_year=year,
+                data=form.to_input(),
+                expected_state=form.cleaned_data["state"],
             )
-            if data["budget_hours"] is not None:
-                services.set_budget(
-                    member=member,
-                    school=school,
-                    school_year=year,
-                    hours_per_year=data["budget_hours"],
-                )
-            services.set_roles(
-                member=member, school=school, school_year=year, roles=list(data["roles"])
-            )
-        messages.success(request, _("Saved."))
-        url = reverse("teams:staff_detail", args=[school.pk, member.pk])
-        return redirect(f"{url}?year={year.start_year}")
+        except Conflict as conflict:
+            # The user's input stays, now based on what is saved: saving again replaces it.
+            saved_now = _edit_initial(member, school, year)
+            data = request.POST.copy()
+            data["state"] = str(saved_now["state"])
+            form = _edit_form(request, member, school, saved_now, data)
+            form.is_valid()
+            form.add_error(None, conflict.message)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            url = reverse("teams:staff_detail", args=[school.pk, member.pk])
+            return redirect(f"{url}?year={year.start_year}")
     return render(
         request,
         "teams/staff_form.html",
@@ -173,9 +197,22 @@ def staff_edit(request: HttpRequest, school_id: int, member_id: int) -> HttpResp
             "year": year,
             "member": member,
             "form": form,
-            "shared": shared,
+            "shared": form.fields["first_name"].disabled,
+            "saved_now": _saved_summary(saved_now, school) if saved_now else None,
         },
+        status=409 if saved_now else 200,
     )
+
+
+def _saved_summary(initial: dict[str, Any], school: School) -> dict[str, Any]:
+    roles = Role.objects.available_to(school).filter(pk__in=initial["roles"])
+    return {
+        "name": f"{initial['first_name']} {initial['last_name']}",
+        "email": initial["email"],
+        "post": Post(initial["post"]).label,
+        "budget": initial["budget"],
+        "roles": [role.label for role in roles],
+    }
 
 
 @require_POST

@@ -38,10 +38,10 @@ def dashboard(request: HttpRequest, school_id: int) -> HttpResponse:
 
 
 @require_POST
-def thresholds(request: HttpRequest, school_id: int) -> HttpResponse:
+def limits(request: HttpRequest, school_id: int) -> HttpResponse:
     school = access.get_school(request.user, school_id, manage=True)
     try:
-        services.set_thresholds(
+        services.set_limits(
             school=school,
             busy_from=int(request.POST.get("busy_from", "")),
             overloaded_above=int(request.POST.get("overloaded_above", "")),

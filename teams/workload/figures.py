@@ -269,8 +269,8 @@ def stale_schools(school_year: SchoolYear, school_ids: Sequence[int] | None = No
 
 
 def nightly() -> int:
-    """The nightly run: create the coming school year when due (its figures fan out), then
-    copy every current figure into the trend; returns the rows copied."""
-    for year in SchoolYear.ensure_current_and_next():
+    """The nightly run: create the new school year when one starts (its figures fan out),
+    then copy every current figure into the trend; returns the rows copied."""
+    for year in SchoolYear.ensure_current():
         mark_everything(year)
     return sum(take_snapshot(year) for year in SchoolYear.from_current())

@@ -72,7 +72,7 @@ def _standard_groups(transactional_db) -> None:  # type: ignore[no-untyped-def]
     from teams.models import SchoolYear
 
     TaskGroup.objects.ensure_standard()
-    SchoolYear.ensure_current_and_next()
+    SchoolYear.ensure_current()
 
 
 @pytest.fixture

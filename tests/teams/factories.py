@@ -11,8 +11,8 @@ from teams.models import (
     Appointment,
     Assignment,
     Budget,
-    Job,
     Membership,
+    Post,
     School,
     SchoolGroup,
     SchoolTask,
@@ -57,8 +57,8 @@ class StaffMemberFactory(DjangoModelFactory):
     email = factory.Sequence(lambda n: f"staff{n}@school.test")
 
 
-def appoint(member: StaffMember, school: School, job: str = Job.TEACHER) -> StaffMember:
-    Appointment.objects.get_or_create(staff_member=member, school=school, defaults={"job": job})
+def appoint(member: StaffMember, school: School, post: str = Post.TEACHER) -> StaffMember:
+    Appointment.objects.get_or_create(staff_member=member, school=school, defaults={"post": post})
     return member
 
 

@@ -89,7 +89,7 @@ def test_only_managers_change_the_team(client, world, who):
     posts = [
         (
             reverse("teams:staff", args=[s]),
-            {"first_name": "X", "last_name": "Y", "job": "teacher", "budget_unit": "year"},
+            {"first_name": "X", "last_name": "Y", "post": "teacher", "budget_unit": "year"},
         ),
         (reverse("teams:roles", args=[s]), {"name": "Robotica"}),
         (
@@ -170,10 +170,10 @@ def test_outsiders_cannot_change_assignments_tasks_staff_or_limits(client, world
         (reverse("teams:assignment_remove", args=[s, a.pk]), {"version": "1"}),
         (
             reverse("teams:staff_edit", args=[s, world.staff[0].pk]),
-            {"first_name": "X", "last_name": "Y", "job": "teacher", "budget_unit": "year"},
+            {"first_name": "X", "last_name": "Y", "post": "teacher", "budget_unit": "year"},
         ),
         (reverse("teams:task_edit", args=[s, world.tasks[0].pk]), {"hours": "99"}),
-        (reverse("teams:thresholds", args=[s]), {"busy_from": "1", "overloaded_above": "2"}),
+        (reverse("teams:limits", args=[s]), {"busy_from": "1", "overloaded_above": "2"}),
     ]
     for url, data in posts:
         assert client.post(url, data).status_code == 404, url
@@ -185,3 +185,15 @@ def test_outsiders_cannot_change_assignments_tasks_staff_or_limits(client, world
     assert world.tasks[0].local_hours == 10
     assert world.staff[0].first_name == "Ann"
     assert world.school.overloaded_above_percent == 100
+
+
+def test_access_is_decided_only_by_teams_access(world, settings):
+    # A second, unused permission source would drift from teams.access unnoticed.
+    from pathlib import Path
+
+    import teams
+
+    assert not (Path(teams.__file__).parent / "rules.py").exists()
+    assert not any(app.startswith("rules") for app in settings.INSTALLED_APPS)
+    assert not any(backend.startswith("rules.") for backend in settings.AUTHENTICATION_BACKENDS)
+    assert not world.director.has_perm("teams.manage_school", world.school)

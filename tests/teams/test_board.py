@@ -10,8 +10,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tasks.models import TaskGroup
+from teams import services
 from teams.distribution import task_row
-from teams.models import Assignment, Budget, SchoolTask
+from teams.models import Assignment, Budget, SchoolTask, SchoolYear
 
 from .factories import OwnTaskFactory, StaffMemberFactory, appoint
 
@@ -27,6 +28,11 @@ def assign(w, task, member, kind=R, **extra):
 
 def board(client, w, **params):
     return client.get(reverse("teams:board", args=[w.school.pk]), params)
+
+
+def edit_state(w, member):
+    """The state token the staff edit page carries for a person, as a browser would post it."""
+    return services.staff_state(member=member, school=w.school, school_year=w.year)
 
 
 def shown(response):
@@ -206,11 +212,56 @@ class TestAssigningInTheBrowserWay:
         response = self.post_add(
             client, world, task, staff_member=world.staff[0].pk, kind=R, state=seen
         )
-        page = client.get(response["Location"]).content.decode()
+        # Not the redirect a saved change gets: the task again, saying what happened.
+        assert response.status_code == 409
+        page = response.content.decode()
         assert "Iemand anders heeft" in page and "Bert A" in page
         assert list(Assignment.objects.values_list("staff_member", flat=True)) == [
             world.staff[1].pk
         ]
+        # The choice is kept, based on the task as it is now: adding again saves it.
+        form = response.context["add_form"]
+        assert form["staff_member"].value() == str(world.staff[0].pk)
+        assert form["state"].value() == task_row(task, world.school, world.year).state
+        again = self.post_add(
+            client, world, task, staff_member=world.staff[0].pk, kind=B, state=form["state"].value()
+        )
+        assert again.status_code == 302
+        assert Assignment.objects.count() == 2
+
+    def test_a_lost_add_does_not_tell_the_board_to_refresh(self, client, world):
+        task = world.tasks[0]
+        seen = task_row(task, world.school, world.year).state
+        assign(world, task, world.staff[1])
+        client.force_login(world.director)
+        response = client.post(
+            reverse("teams:assignment_add", args=[world.school.pk, task.pk]),
+            {
+                f"t{task.pk}-staff_member": world.staff[0].pk,
+                f"t{task.pk}-kind": R,
+                f"t{task.pk}-state": seen,
+                "year": world.year.start_year,
+            },
+            HTTP_HX_REQUEST="true",
+        )
+        assert response.status_code == 200
+        assert "HX-Trigger" not in response
+        assert "Iemand anders heeft" in response.content.decode()
+
+    @pytest.mark.parametrize("htmx", [False, True])
+    def test_a_lost_remove_says_so_and_does_not_refresh_the_board(self, client, world, htmx):
+        a = assign(world, world.tasks[0], world.staff[0])
+        Assignment.objects.filter(pk=a.pk).update(version=2)  # changed by someone else
+        client.force_login(world.director)
+        response = client.post(
+            reverse("teams:assignment_remove", args=[world.school.pk, a.pk]),
+            {"version": "1"},
+            **({"HTTP_HX_REQUEST": "true"} if htmx else {}),
+        )
+        assert response.status_code == (200 if htmx else 409)
+        assert "HX-Trigger" not in response
+        assert "Iemand anders heeft" in response.content.decode()
+        assert Assignment.objects.filter(pk=a.pk).exists()
 
     def test_editing_a_stale_assignment_keeps_the_users_input(self, client, world):
         a = assign(world, world.tasks[0], world.staff[0])
@@ -226,7 +277,7 @@ class TestAssigningInTheBrowserWay:
             },
         )
         page = response.content.decode()
-        assert response.status_code == 200
+        assert response.status_code == 409
         assert "Iemand anders heeft deze toewijzing intussen gewijzigd" in page
         assert 'value="3"' in page  # what the user typed is still there
         a.refresh_from_db()
@@ -339,7 +390,7 @@ class TestStaff:
                 "first_name": "Dirk",
                 "last_name": "Dewit",
                 "email": "dirk@example.org",
-                "job": "teacher",
+                "post": "teacher",
                 "budget": "2",
                 "budget_unit": "week",
                 "roles": [coach.pk],
@@ -364,10 +415,11 @@ class TestStaff:
                 "first_name": member.first_name,
                 "last_name": member.last_name,
                 "email": "",
-                "job": "teacher",
+                "post": "teacher",
                 "budget": amount,
                 "budget_unit": unit,
                 "year": world.year.start_year,
+                "state": edit_state(world, member),
             },
         )
         assert Budget.objects.get(staff_member=member).hours_per_year == hours
@@ -380,12 +432,14 @@ class TestStaff:
             {
                 "first_name": "A",
                 "last_name": "B",
-                "job": "teacher",
+                "post": "teacher",
                 "budget": "2",
                 "budget_unit": "fte",
+                "state": edit_state(world, member),
             },
         )
         assert response.status_code == 200
+        assert "budget" in response.context["form"].errors
         assert not Budget.objects.exists()
 
     def test_staff_page_shows_tasks_and_hours(self, client, world):
@@ -542,13 +596,14 @@ def test_an_add_without_the_page_state_is_a_conflict(client, world):
     assert not Assignment.objects.exists()
 
 
-def test_removing_twice_is_not_an_error(client, world):
+def test_removing_twice_reloads_the_board(client, world):
     a = assign(world, world.tasks[0], world.staff[0])
     client.force_login(world.director)
     url = reverse("teams:assignment_remove", args=[world.school.pk, a.pk])
     client.post(url, {"version": "1"})
     again = client.post(url, {"version": "1"}, HTTP_HX_REQUEST="true")
-    assert (again.status_code, again["HX-Refresh"]) == (200, "true")
+    # The same answer as for an id that never existed or is another school's.
+    assert (again.status_code, again["HX-Refresh"]) == (404, "true")
 
 
 def test_a_person_of_two_schools_keeps_their_name_unless_you_manage_both(client, world):
@@ -561,14 +616,28 @@ def test_a_person_of_two_schools_keeps_their_name_unless_you_manage_both(client,
             "first_name": "Gewijzigd",
             "last_name": "X",
             "email": "",
-            "job": "teacher",
+            "post": "teacher",
             "budget_unit": "year",
+            "state": edit_state(world, shared),
         },
     )
     assert response.status_code == 302
     shared.refresh_from_db()
     assert (shared.first_name, shared.last_name) == ("Omer", "B")
-    assert world.staff[0].first_name == "Ann"
+    # Managing every school of a person does allow it (Ann works only in school A).
+    client.post(
+        reverse("teams:staff_edit", args=[world.school.pk, world.staff[0].pk]),
+        {
+            "first_name": "Anna",
+            "last_name": "A",
+            "email": world.staff[0].email,
+            "post": "teacher",
+            "budget_unit": "year",
+            "state": edit_state(world, world.staff[0]),
+        },
+    )
+    world.staff[0].refresh_from_db()
+    assert world.staff[0].first_name == "Anna"
 
 
 def test_board_and_dashboard_count_the_same_tasks_and_say_so(client, world):
@@ -584,3 +653,39 @@ def test_board_and_dashboard_count_the_same_tasks_and_say_so(client, world):
     assert data.current.group_level_unassigned_count == 1
     text = "De aantallen tellen de taken van de scholengroep mee die deze school deelt"
     assert text in page.content.decode()
+
+
+class TestPlanningTheNextYear:
+    PAGES = ["board", "staff", "workload", "roles", "export", "task"]
+
+    @pytest.mark.parametrize("page", PAGES)
+    def test_asking_a_page_for_a_year_not_on_record_writes_nothing(self, client, world, page):
+        client.force_login(world.director)
+        args = [world.school.pk] + ([world.tasks[0].pk] if page == "task" else [])
+        next_start = world.year.start_year + 1
+        response = client.get(reverse(f"teams:{page}", args=args), {"year": next_start})
+        assert response.status_code == 200
+        assert not SchoolYear.objects.filter(start_year=next_start).exists()
+
+    def test_a_manager_opens_the_next_year_with_a_post(self, client, world):
+        client.force_login(world.director)
+        page = board(client, world)
+        next_start = world.year.start_year + 1
+        assert page.context["next_start"] == next_start
+        url = reverse("teams:plan_next_year", args=[world.school.pk])
+        assert f'action="{url}"' in page.content.decode()
+        response = client.post(url)
+        assert response.status_code == 302
+        assert response["Location"].endswith(f"?year={next_start}")
+        planned = SchoolYear.objects.get(start_year=next_start)
+        assert board(client, world, year=next_start).context["year"] == planned
+        assert board(client, world).context["next_start"] is None
+
+    def test_only_managers_open_a_year(self, client, world):
+        url = reverse("teams:plan_next_year", args=[world.school.pk])
+        for user, status in ((world.staff_user, 403), (world.outsider, 404)):
+            client.force_login(user)
+            assert client.post(url).status_code == status
+        client.force_login(world.director)
+        assert client.get(url).status_code == 405
+        assert board(client, world).context["next_start"] is not None

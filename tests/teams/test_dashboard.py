@@ -126,7 +126,7 @@ def test_coordinators_land_on_the_dashboard(client, world):
 
 
 def test_limits_can_be_changed_by_managers_only(client, figures):
-    url = reverse("teams:thresholds", args=[figures.school.pk])
+    url = reverse("teams:limits", args=[figures.school.pk])
     client.force_login(figures.staff_user)
     assert client.post(url, {"busy_from": "50", "overloaded_above": "400"}).status_code == 403
     client.force_login(figures.director)

@@ -115,22 +115,69 @@ def test_a_task_belongs_to_a_school_or_its_group_never_both(world):
         )
 
 
-def test_same_email_in_the_group_is_the_same_person(world):
+def test_same_email_in_the_group_is_linked_only_by_the_group(world):
     first = services.add_staff_member(
         school=world.school, first_name="Bram", last_name="Jacobs", email="bram@example.org"
     )
-    again = services.add_staff_member(
-        school=world.other, first_name="Bram", last_name="Jacobs", email="BRAM@example.org"
-    )
-    assert first == again
-    assert set(Appointment.objects.filter(staff_member=first).values_list("school", flat=True)) == {
-        world.school.pk,
-        world.other.pk,
+    with pytest.raises(ValidationError) as refused:
+        services.add_staff_member(
+            school=world.other, first_name="Bram", last_name="Jacobs", email="BRAM@example.org"
+        )
+    assert refused.value.error_dict["email"][0].code == "email_not_usable"
+    assert "Bram" not in str(refused.value)
+    services.link_staff_member(member=first, school=world.other, post="director")
+    assert set(Appointment.objects.filter(staff_member=first).values_list("school", "post")) == {
+        (world.school.pk, "teacher"),
+        (world.other.pk, "director"),
     }
     with pytest.raises(ValidationError, match="already works in this school"):
         services.add_staff_member(
             school=world.school, first_name="B", last_name="J", email="bram@example.org"
         )
+    with pytest.raises(ValidationError, match="already works in School B"):
+        services.link_staff_member(member=first, school=world.other)
+
+
+def test_linking_needs_a_person_of_the_same_group(world):
+    stranger = services.add_staff_member(
+        school=SchoolFactory(name="School D"), first_name="Sam", last_name="D"
+    )
+    with pytest.raises(ValidationError, match="does not work in a school of this school group"):
+        services.link_staff_member(member=stranger, school=world.school)
+    assert not Appointment.objects.filter(staff_member=stranger, school=world.school).exists()
+
+
+def test_someone_who_worked_here_before_can_be_taken_back(world):
+    member = world.staff[0]
+    services.end_appointment(member=member, school=world.school, school_year=world.year)
+    again = services.add_staff_member(
+        school=world.school, first_name="x", last_name="y", email=member.email.upper()
+    )
+    assert again == member
+    assert Appointment.objects.get(staff_member=member, school=world.school).is_active
+
+
+def test_someone_who_left_for_a_sister_school_is_not_taken_back_by_a_director(world):
+    member = world.staff[0]
+    services.link_staff_member(member=member, school=world.other)
+    services.end_appointment(member=member, school=world.school, school_year=world.year)
+    with pytest.raises(ValidationError):
+        services.add_staff_member(
+            school=world.school, first_name="x", last_name="y", email=member.email
+        )
+    assert not Appointment.objects.get(staff_member=member, school=world.school).is_active
+
+
+def test_an_address_of_someone_else_in_the_group_cannot_be_given_to_a_person(world):
+    member = world.staff[0]
+    with pytest.raises(ValidationError) as refused:
+        services.update_staff_member(
+            member=member, school=world.school, first_name="Ann", last_name="A",
+            email=world.other_staff.email, post="teacher",
+        )  # fmt: skip
+    assert refused.value.error_dict["email"][0].code == "email_not_usable"
+    member.refresh_from_db()
+    assert member.email != world.other_staff.email
 
 
 def test_budget_is_per_school_and_year_and_keeps_history(world):
@@ -185,19 +232,22 @@ def test_someone_with_tasks_cannot_leave(world):
 @pytest.mark.parametrize(("day", "start"), [(date(2026, 8, 31), 2025), (date(2026, 9, 1), 2026)])
 def test_school_year_turns_on_the_first_of_september(day, start):
     with time_machine.travel(day):
-        SchoolYear.ensure_current_and_next()
+        SchoolYear.ensure_current()
         assert SchoolYear.current().start_year == start
         assert str(SchoolYear.current()) == f"{start}-{start + 1}"
 
 
 def test_year_parameter_accepts_years_on_record_and_creates_none(db):
     current = SchoolYear.current()
-    count = SchoolYear.objects.count()
-    assert SchoolYear.from_param(str(current.start_year + 1)).start_year == current.start_year + 1
+    assert SchoolYear.from_param(str(current.start_year + 1)) == current
+    assert not SchoolYear.objects.filter(start_year=current.start_year + 1).exists()
+    planned = SchoolYear.plan_next()
+    assert planned.start_year == current.start_year + 1
+    assert SchoolYear.from_param(str(current.start_year + 1)) == planned
+    assert SchoolYear.plan_next() == planned
     assert SchoolYear.from_param("1999") == current
     assert SchoolYear.from_param("abc") == current
     assert SchoolYear.from_param(str(current.start_year + 5)) == current
-    assert SchoolYear.objects.count() == count
 
 
 def test_membership_scope_must_fit_its_kind(world):
@@ -211,3 +261,26 @@ def test_standard_roles_read_in_the_users_language(db):
         assert role.label == "media coach"
     with translation.override("nl"):
         assert role.label == "mediacoach"
+
+
+def test_next_and_previous_years_are_school_years_on_record_and_never_created(db):
+    current = SchoolYear.current()
+    before = SchoolYear.objects.count()
+    assert current.next() is None
+    assert current.previous() is None
+    assert SchoolYear.objects.count() == before
+    later = SchoolYear.objects.create(start_year=current.start_year + 1)
+    earlier = SchoolYear.objects.create(start_year=current.start_year - 1)
+    assert current.next() == later
+    assert current.previous() == earlier
+    assert later.previous() == current
+
+
+def test_workload_limits_are_set_in_order(world):
+    services.set_limits(school=world.school, busy_from=70, overloaded_above=120)
+    world.school.refresh_from_db()
+    assert (world.school.busy_from_percent, world.school.overloaded_above_percent) == (70, 120)
+    with pytest.raises(ValidationError, match="Busy from"):
+        services.set_limits(school=world.school, busy_from=130, overloaded_above=120)
+    world.school.refresh_from_db()
+    assert world.school.busy_from_percent == 70

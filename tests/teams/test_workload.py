@@ -238,7 +238,7 @@ def test_overload_and_the_schools_own_limits(world, school_case):
     give(world, school_case, carla)  # 10 hours against 4, alone on the task
     recalculate([world.school.pk], world.year)
     assert (figures(world)["overloaded_count"], figures(world)["overloaded_single_count"]) == (1, 1)
-    services.set_thresholds(school=world.school, busy_from=80, overloaded_above=300)
+    services.set_limits(school=world.school, busy_from=80, overloaded_above=300)
     recalculate([world.school.pk], world.year)
     assert figures(world)["overloaded_count"] == 0
 
@@ -336,14 +336,16 @@ def test_the_nightly_snapshot_copies_the_stored_figures(world, school_case):
     assert {name: getattr(copy, name) for name in SCHOOL} == figures(world)
 
 
-def test_the_nightly_run_creates_the_coming_year_and_fans_it_out(
+def test_the_nightly_run_creates_a_new_school_year_and_fans_it_out(
     world, school_case, django_capture_on_commit_callbacks
 ):
     from teams.models import SchoolYear
 
     SchoolYear.objects.filter(start_year__gt=world.year.start_year).delete()
     with (
-        time_machine.travel(world.year.starts_on.replace(month=10), tick=False),
+        time_machine.travel(
+            world.year.starts_on.replace(year=world.year.start_year + 1), tick=False
+        ),
         django_capture_on_commit_callbacks(execute=True),
     ):
         nightly()
