@@ -56,6 +56,7 @@ def worker(concurrency: int) -> subprocess.Popen[bytes]:
          "prefork", "--without-gossip", "--without-mingle", "--without-heartbeat",
          "--loglevel", "WARNING"],
         cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     from ictteam.celery import app
 
@@ -103,7 +104,7 @@ def change_to_fresh_figures(year, school_id: int, changes: int) -> None:  # type
     school = School.objects.get(pk=school_id)
     user, _ = User.objects.get_or_create(username="bench.directeur")
     Membership.objects.get_or_create(user=user, kind="director", school=school)
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     tasks = list(
         school.tasks.filter(is_hidden=False).exclude(assignments__school_year=year).order_by("pk")

@@ -22,7 +22,7 @@ from tasks.models import TaskGroup
 from .access import staff_of
 from .assigning import state_token
 from .models import Assignment, School, SchoolTask, SchoolYear, StaffMember
-from .workload.calculator import PersonFigures, SchoolWorkload, TaskFigures
+from .workload.calculator import PersonFigures, SchoolWorkload, TaskFigures, cents
 from .workload.figures import calculate_school
 
 Kind = Assignment.Kind
@@ -59,7 +59,7 @@ class TaskRow:
 
     def hours_of(self, assignment: Assignment) -> Decimal:
         """What an assignment carries (nothing when its person no longer works there)."""
-        return self.figures.carried.get(assignment.pk, ZERO)
+        return cents(self.figures.carried.get(assignment.pk, ZERO))
 
     def needs_new_person(self, assignment: Assignment) -> bool:
         return assignment.pk in self.figures.needs_new_person

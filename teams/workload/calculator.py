@@ -149,7 +149,7 @@ class TaskFigures:
     staff_responsibles: int = 0
     backups: int = 0
     assigned_hours: Decimal = ZERO  # what its counting responsibles carry together, in cents
-    carried: dict[int, Decimal] = field(default_factory=dict)  # assignment id -> hours, in cents
+    carried: dict[int, Decimal] = field(default_factory=dict)  # assignment id -> hours in full
     needs_new_person: list[int] = field(default_factory=list)  # assignment ids
     only_responsible: int | None = None  # staff id when exactly one staff responsible
     only_responsible_overloaded: bool = False
@@ -314,7 +314,7 @@ def calculate(rows: SchoolRows) -> SchoolWorkload:
             figures.only_responsible = responsibles[0].staff_id
         for a in counting:
             full = carried_by(a, task.hours, len(responsibles))
-            figures.carried[a.id] = cents(full)
+            figures.carried[a.id] = full
             if a.kind == RESPONSIBLE:
                 figures.assigned_hours += full
             if a.staff_id is None:
@@ -351,12 +351,13 @@ def calculate(rows: SchoolRows) -> SchoolWorkload:
         if sid in people:
             people[sid].group_share = share
 
+    overloaded = {sid for sid, person in people.items() if person.is_overloaded}
     risks, group_risks = RiskCounts(), RiskCounts()
     for figures in tasks.values():
-        if figures.only_responsible is not None and figures.only_responsible in people:
-            figures.only_responsible_overloaded = people[figures.only_responsible].is_overloaded
-        for counts in (risks, group_risks) if figures.group_level else (risks,):
-            _count_risks(counts, figures)
+        figures.only_responsible_overloaded = figures.only_responsible in overloaded
+        _count_risks(risks, figures)
+        if figures.group_level:
+            _count_risks(group_risks, figures)
 
     return SchoolWorkload(
         school_id=rows.school_id,

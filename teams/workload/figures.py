@@ -121,15 +121,20 @@ def recalculate_marked(school_ids: Sequence[int] | None = None, limit: int = 500
     run twice: a school without a mark is left alone.
     """
     with transaction.atomic():
-        marks = WorkloadRequest.objects.select_for_update(skip_locked=True).order_by("pk")
+        marks = (
+            WorkloadRequest.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("school")
+            .order_by("pk")
+        )
         if school_ids is not None:
             marks = marks.filter(school_id__in=list(school_ids))
         requests = list(marks[:limit] if school_ids is None else marks)
-        by_year: dict[int, list[int]] = {}
+        by_year: dict[int, list[School]] = {}
         for request in requests:
-            by_year.setdefault(request.school_year_id, []).append(request.school_id)
-        for year_id, ids in by_year.items():
-            store(year_id, [calculate(rows) for rows in load(ids, year_id).values()])
+            by_year.setdefault(request.school_year_id, []).append(request.school)
+        for year_id, schools in by_year.items():
+            rows = load([s.pk for s in schools], year_id, known=schools)
+            store(year_id, [calculate(r) for r in rows.values()])
         for request in requests:
             WorkloadRequest.objects.filter(
                 pk=request.pk, requested_at=request.requested_at

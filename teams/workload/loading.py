@@ -11,21 +11,33 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from ..models import Appointment, Assignment, Budget, School, SchoolTask, SchoolYear
 from .calculator import AssignmentIn, Limits, SchoolRows, TaskIn, group_kind, task_hours
 
 
-def load(school_ids: Iterable[int], school_year: SchoolYear | int) -> dict[int, SchoolRows]:
-    """The calculator's rows for each given school in a school year (unknown ids skipped)."""
+def load(
+    school_ids: Iterable[int], school_year: SchoolYear | int, *, known: Iterable[School] = ()
+) -> dict[int, SchoolRows]:
+    """The calculator's rows for each given school in a school year (unknown ids skipped).
+
+    ``known`` are School instances the caller already holds: they are not read again.
+    """
     year_id = school_year if isinstance(school_year, int) else school_year.pk
+    wanted = set(school_ids)
     schools = {
-        pk: (group_id, Limits(busy, over))
-        for pk, group_id, busy, over in School.objects.filter(pk__in=set(school_ids)).values_list(
-            "pk", "school_group_id", "busy_from_percent", "overloaded_above_percent"
-        )
+        s.pk: (s.school_group_id, Limits(s.busy_from_percent, s.overloaded_above_percent))
+        for s in known
+        if s.pk in wanted
     }
+    if wanted - schools.keys():
+        schools |= {
+            pk: (group_id, Limits(busy, over))
+            for pk, group_id, busy, over in School.objects.filter(
+                pk__in=wanted - schools.keys()
+            ).values_list("pk", "school_group_id", "busy_from_percent", "overloaded_above_percent")
+        }
     if not schools:
         return {}
     ids = list(schools)
@@ -68,46 +80,48 @@ def load(school_ids: Iterable[int], school_year: SchoolYear | int) -> dict[int, 
         elif owner is not None:
             by_school[owner].append(row)
 
+    # Active appointments in these schools, and of people with group-level work in the
+    # schools of their group, each with the person's budget there that year.
+    budget_here = Budget.objects.filter(
+        staff_member_id=OuterRef("staff_member_id"),
+        school_id=OuterRef("school_id"),
+        school_year_id=year_id,
+    ).values("hours_per_year")[:1]
     staff: dict[int, set[int]] = defaultdict(set)
     in_group: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for staff_id, school_id, group_id in (
+    budgets: dict[tuple[int, int], Decimal] = {}
+    for staff_id, school_id, their_group, hours in (
         Appointment.objects.filter(is_active=True)
         .filter(
             Q(school_id__in=ids)
             | Q(school__school_group_id__in=groups, staff_member_id__in=sorted(group_staff))
         )
-        .values_list("staff_member_id", "school_id", "school__school_group_id")
+        .values_list(
+            "staff_member_id", "school_id", "school__school_group_id", Subquery(budget_here)
+        )
     ):
         if school_id in schools:
             staff[school_id].add(staff_id)
-        if group_id is not None and staff_id in group_staff:
-            in_group[(staff_id, group_id)].append(school_id)
-
-    budgets: dict[tuple[int, int], Decimal] = {
-        (staff_id, school_id): hours
-        for staff_id, school_id, hours in Budget.objects.filter(school_year_id=year_id)
-        .filter(
-            Q(school_id__in=ids)
-            | Q(school__school_group_id__in=groups, staff_member_id__in=sorted(group_staff))
-        )
-        .values_list("staff_member_id", "school_id", "hours_per_year")
-    }
+        if their_group is not None and staff_id in group_staff:
+            in_group[(staff_id, their_group)].append(school_id)
+        if hours is not None:
+            budgets[(staff_id, school_id)] = hours
 
     result = {}
-    for school_id, (group_id, limits) in schools.items():
+    for school_id, (school_group, limits) in schools.items():
         members = frozenset(staff[school_id])
         group_schools: dict[int, dict[int, Decimal | None]] = {}
-        if group_id is not None:
-            for a in by_group[group_id]:
+        if school_group is not None:
+            for a in by_group[school_group]:
                 if a.staff_id is not None and a.staff_id not in group_schools:
                     group_schools[a.staff_id] = {
-                        s: budgets.get((a.staff_id, s)) for s in in_group[(a.staff_id, group_id)]
+                        s: budgets.get((a.staff_id, s)) for s in in_group[(a.staff_id, school_group)]
                     }
         result[school_id] = SchoolRows(
             school_id=school_id,
             limits=limits,
-            tasks=school_tasks[school_id] + (group_tasks[group_id] if group_id else []),
-            assignments=by_school[school_id] + (by_group[group_id] if group_id else []),
+            tasks=school_tasks[school_id] + (group_tasks[school_group] if school_group else []),
+            assignments=by_school[school_id] + (by_group[school_group] if school_group else []),
             staff=members,
             budgets={
                 sid: budgets[(sid, school_id)] for sid in members if (sid, school_id) in budgets
@@ -117,7 +131,6 @@ def load(school_ids: Iterable[int], school_year: SchoolYear | int) -> dict[int, 
     return result
 
 
-def load_one(school: School | int, school_year: SchoolYear | int) -> SchoolRows:
-    """The rows of one school (which must exist)."""
-    school_id = school if isinstance(school, int) else school.pk
-    return load([school_id], school_year)[school_id]
+def load_one(school: School, school_year: SchoolYear | int) -> SchoolRows:
+    """The rows of one school."""
+    return load([school.pk], school_year, known=[school])[school.pk]
