@@ -118,21 +118,24 @@ class _Reader:
         self, data: dict[str, Any], name: str, place: str, required: bool
     ) -> tuple[str, str]:
         value = data.get(name, {})
+        label = _("title") if name == "title" else _("explanation")
         if isinstance(value, str):
             value = {"nl": value}
         if not isinstance(value, dict):
-            self.problem(place, _("%(name)s must be an object with nl and en") % {"name": name})
+            self.problem(
+                place, _("the %(name)s must be an object with nl and en") % {"name": label}
+            )
             return "", ""
         dutch, english = value.get("nl", ""), value.get("en", "")
         if not isinstance(dutch, str) or not isinstance(english, str):
-            self.problem(place, _("%(name)s must be text") % {"name": name})
+            self.problem(place, _("the %(name)s must be text") % {"name": label})
             return "", ""
         if required and not dutch.strip():
-            self.problem(place, _("the Dutch %(name)s is missing") % {"name": name})
+            self.problem(place, _("the Dutch %(name)s is missing") % {"name": label})
         limit = 300 if name == "title" else 5000
         if len(dutch) > limit or len(english) > limit:
-            self.problem(place, _("%(name)s is longer than %(limit)d characters")
-                         % {"name": name, "limit": limit})  # fmt: skip
+            self.problem(place, _("the %(name)s is longer than %(limit)d characters")
+                         % {"name": label, "limit": limit})  # fmt: skip
         return dutch.strip(), english.strip()
 
     def text(self, data: dict[str, Any], place: str) -> Text:
@@ -143,7 +146,8 @@ class _Reader:
     def items_of(self, data: dict[str, Any], name: str, place: str) -> list[Any]:
         value = data.get(name)
         if not isinstance(value, list) or not value:
-            self.problem(place, _("has no %(name)s") % {"name": name})
+            missing = {"phases": _("has no phases"), "steps": _("has no steps")}
+            self.problem(place, missing.get(name, _("has no items")))
             return []
         return value
 

@@ -64,9 +64,12 @@ class StartCycleForm(forms.Form):
             .select_related("guideline")
             .order_by("guideline__key", "-number")
         )
+        # The current school year, the next one (being planned) and any later one on record.
+        current = SchoolYear.current().start_year
+        starts = {current, current + 1, *(y.start_year for y in SchoolYear.from_current())}
         self.fields["year"].choices = [  # type: ignore[attr-defined]
-            (y.start_year, str(y)) for y in SchoolYear.from_current()
-        ] or [(SchoolYear.current().start_year, str(SchoolYear.current()))]
+            (start, f"{start}-{start + 1}") for start in sorted(starts)
+        ]
 
 
 class SelfCheckForm(forms.Form):

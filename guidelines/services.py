@@ -82,7 +82,7 @@ def state_of(structure: Structure, cycle: Cycle) -> PlanState:
         phases=structure.phases,
         steps=structure.steps,
         items=structure.items,
-        progress=cycle.progress.all(),
+        progress=cycle.progress.select_related("changed_by"),
         plans=cycle.step_plans.select_related("owner"),
     )
 
