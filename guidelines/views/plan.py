@@ -78,24 +78,28 @@ def start(request: HttpRequest, school_id: int) -> HttpResponse:
     return redirect(reverse("guidelines:plan", args=[school.pk]))
 
 
-def _page_context(request: HttpRequest, cycle: Cycle) -> dict[str, Any]:
+def _page_context(request: HttpRequest, cycle: Cycle, *, whole: bool = True) -> dict[str, Any]:
+    """What the plan page shows; ``whole=False`` is what redrawing one item needs."""
     school = cycle.school
     state = services.state_of(services.structure_of(cycle.version), cycle)
-    connections = {s.step.connection for s in state.steps} - {""}
-    can_edit = access.can_edit(request.user, school)
-    staff = staff_of(school).order_by("last_name", "first_name")
-    return {
+    context = {
         "school": school,
         "cycle": cycle,
         "year": cycle.school_year,
         "state": state,
+        "can_edit": access.can_edit(request.user, school),
+        "states": Progress.State.choices,
+    }
+    if not whole:
+        return context
+    connected = any(s.step.connection for s in state.steps)
+    staff = staff_of(school).order_by("last_name", "first_name")
+    return context | {
         "cycles": services.cycles_of(school),
         "changes": services.changes_for(cycle),
-        "facts": workload_facts(school, cycle.school_year) if connections else None,
-        "can_edit": can_edit,
-        "staff": list(staff) if can_edit else [],
+        "facts": workload_facts(school, cycle.school_year) if connected else None,
+        "staff": list(staff) if context["can_edit"] else [],
         "today": timezone.localdate(),
-        "states": Progress.State.choices,
         "sharing_form": SharingForm(initial={"shares_notes": cycle.shares_notes}),
         "checks": {c.moment: c for c in cycle.self_checks.all()},
     }
@@ -110,7 +114,7 @@ def _item_response(
     request: HttpRequest, cycle: Cycle, item_key: str, error: str | None, details: bool
 ) -> HttpResponse:
     """The item again, with its step's, phase's and the plan's progress (out of band)."""
-    context = _page_context(request, cycle)
+    context = _page_context(request, cycle, whole=False)
     context.update(item_error=error, details_open=details)
     for phase in context["state"].phases:
         for step in phase.steps:
