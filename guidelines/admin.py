@@ -4,6 +4,7 @@ version (``manage.py load_guidelines``), so schools see what changed."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -86,6 +87,7 @@ class ProgressInline(admin.TabularInline):
     extra = 0
     fields = ("item_key", "state", "reason", "note", "link", "changed_by", "changed_at")
     raw_id_fields = ("changed_by",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class StepPlanInline(admin.TabularInline):
