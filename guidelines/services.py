@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -183,13 +184,9 @@ def publish_version(*, version: GuidelineVersion) -> int:
         version__number__lt=version.number,
         school_year__start_year__gte=SchoolYear.start_year_of(timezone.localdate()),
     )
-    moved = 0
-    for cycle in moving.select_related("version"):
-        cycle.previous_version = cycle.previous_version or cycle.version
-        cycle.version = version
-        cycle.save(update_fields=["previous_version", "version"])
-        moved += 1
-    return moved
+    # Set-wise, so publishing stays quick with every school of Flanders on the plan.
+    moving.filter(previous_version__isnull=True).update(previous_version=F("version"))
+    return moving.update(version=version)
 
 
 @dataclass
