@@ -22,6 +22,7 @@ urlpatterns = [
     path("language/", login_not_required(set_language), name="set_language"),
     path("catalogue/", include("tasks.urls")),
     path("schools/", include("teams.urls")),
+    path("guidelines/", include("guidelines.urls")),
     path("health/", login_not_required(health), name="health"),
     path("admin/", admin.site.urls),
 ]

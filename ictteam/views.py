@@ -10,6 +10,8 @@ from teams.models import Membership
 def home(request: HttpRequest) -> HttpResponse:
     """Send each account where its work is: its school(s), else the catalogue."""
     access = access_for(request.user)
+    if access.is_department:
+        return redirect("guidelines:pilots")
     coordinates = Membership.objects.filter(
         user_id=request.user.pk or 0, kind=Membership.Kind.COORDINATOR
     )

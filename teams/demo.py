@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission, User
 from django.db import transaction
 
+from guidelines.demo import seed_demo_pilot
 from tasks.models import Task
 from tasks.services import import_file
 
@@ -248,4 +249,5 @@ def seed_demo(*, password: str) -> list[tuple[str, str]]:
         _distribute({"school": school}, DISTRIBUTION[name], OUTSOURCED[name], members, year)
     _distribute({"school_group": group}, DISTRIBUTION[GROUP], {}, members, year)
     recalculate([school.pk for school in schools.values()], year)
+    seed_demo_pilot(schools=list(schools.values()), school_year=year)
     return ACCOUNTS

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from guidelines.services import overdue_steps
+
 from .. import access, services
 from ..assigning import Conflict
 from ..distribution import member_summary
@@ -288,5 +290,6 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
             "summaries": summaries,
             "year": year,
             "years": SchoolYear.objects.all(),
+            "overdue_steps": overdue_steps(staff_member=member) if member else [],
         },
     )

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from guidelines.services import overdue_steps
+
 from .. import access, services
 from ..models import SchoolYear
 from ..workload.reading import school_dashboard
@@ -33,6 +35,7 @@ def dashboard(request: HttpRequest, school_id: int) -> HttpResponse:
             "chart_data": data.chart_data(),
             "can_manage": rights.can_manage_school(school.pk),
             "years": SchoolYear.objects.all(),
+            "overdue_steps": overdue_steps(school_ids=[school.pk]),
         },
     )
 

@@ -115,7 +115,8 @@ def load(
             for a in by_group[school_group]:
                 if a.staff_id is not None and a.staff_id not in group_schools:
                     group_schools[a.staff_id] = {
-                        s: budgets.get((a.staff_id, s)) for s in in_group[(a.staff_id, school_group)]
+                        s: budgets.get((a.staff_id, s))
+                        for s in in_group[(a.staff_id, school_group)]
                     }
         result[school_id] = SchoolRows(
             school_id=school_id,

@@ -1,0 +1,16 @@
+"""Template filters of the guidelines app (they read the access already loaded; no queries
+of their own beyond it)."""
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def follows_pilots(user: Any) -> bool:
+    """Whether the account follows pilots: the department viewer, a school group administrator."""
+    from guidelines.access import follows_pilots as follows
+
+    return follows(user)

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from .views import pilots, plan
+
+app_name = "guidelines"
+
+cycle = "schools/<int:school_id>/cycles/<int:cycle_id>/"
+
+urlpatterns = [
+    path("", plan.mine, name="mine"),
+    path("schools/<int:school_id>/", plan.plan, name="plan"),
+    path("schools/<int:school_id>/start/", plan.start, name="start"),
+    path("schools/<int:school_id>/cycles/", plan.history, name="history"),
+    path(cycle, plan.cycle, name="cycle"),
+    path(f"{cycle}items/<slug:item_key>/", plan.item, name="item"),
+    path(f"{cycle}items/<slug:item_key>/tick/", plan.tick, name="tick"),
+    path(f"{cycle}steps/<slug:step_key>/", plan.step, name="step"),
+    path(f"{cycle}changes-seen/", plan.changes_seen, name="changes_seen"),
+    path(f"{cycle}sharing/", plan.sharing, name="sharing"),
+    path(f"{cycle}self-check/<str:moment>/", plan.self_check, name="self_check"),
+    path("pilots/", pilots.pilot_list, name="pilots"),
+    path("pilots/<int:pilot_id>/", pilots.pilot, name="pilot"),
+    path("pilots/<int:pilot_id>/export/", pilots.pilot_export, name="pilot_export"),
+]
