@@ -9,13 +9,39 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+class _Env(environ.Env):
+    """django-environ, except that an empty value means "use the default".
+
+    ``.env.example`` leaves most variables empty; a copy of it must behave like
+    no ``.env`` at all, for every variable (``CACHE_URL=`` is not an invalid URL,
+    ``DJANGO_DEBUG=`` is not "off").
+    """
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):  # type: ignore[no-untyped-def]
+        name = f"{self.prefix}{var}"
+        value = self.ENVIRON.get(name)
+        if value is None or value.strip():
+            return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+        if default is self.NOTSET:
+            raise ImproperlyConfigured(f"Set the {name} environment variable")
+        if parse_default and default is not None:
+            return self.parse_value(default, cast)
+        return default
+
+
+env = _Env()
+_Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # --- Mode -----------------------------------------------------------------------------
 
@@ -34,6 +60,19 @@ if PRODUCTION:
         )
     if DEBUG:
         raise ImproperlyConfigured("DJANGO_DEBUG must be off in production mode.")
+    # The same definition of a weak key as Django's deploy check, which only warns.
+    _key = env.str("DJANGO_SECRET_KEY")
+    if (
+        len(_key) < SECRET_KEY_MIN_LENGTH
+        or len(set(_key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or _key.startswith(SECRET_KEY_INSECURE_PREFIX)
+    ):
+        raise ImproperlyConfigured(
+            f"DJANGO_SECRET_KEY is too weak for production mode: use at least "
+            f"{SECRET_KEY_MIN_LENGTH} random characters (at least "
+            f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} different ones), for instance from "
+            f"python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
 
 SECRET_KEY = env.str(
     "DJANGO_SECRET_KEY",
