@@ -89,6 +89,9 @@ class TestCatalogue:
         client.force_login(reader)
         response = client.get(reverse("tasks:catalogue"), {"group": "999", "frequency": "x"})
         assert response.status_code == 200
+        form = response.context["form"]
+        assert set(form.errors) == {"group", "frequency"}
+        assert titles(response) == ["Wifi beheren", "Coaching in de klas"]
 
     def test_task_detail(self, client, reader, tasks):
         client.force_login(reader)
