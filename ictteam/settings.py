@@ -223,7 +223,10 @@ CRISPY_FAIL_SILENTLY = not DEBUG
 
 # Uploads larger than this are refused before they reach the importer.
 CATALOGUE_UPLOAD_MAX_BYTES = env.int("CATALOGUE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
-# Imports with more rows than this run as a job with progress in the browser.
+# A workbook whose parsed parts (sheets, shared strings, styles...) unpack to more
+# than this is read by a job, never in the web request (a 200-task overview: ~0.1 MB).
+CATALOGUE_JOB_THRESHOLD_BYTES = env.int("CATALOGUE_JOB_THRESHOLD_BYTES", default=1024 * 1024)
+# A confirmed import that writes more tasks than this is written by a job.
 CATALOGUE_JOB_THRESHOLD_ROWS = env.int("CATALOGUE_JOB_THRESHOLD_ROWS", default=2000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -254,6 +257,14 @@ if not CELERY_BROKER_URL:
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# One job never holds a worker for long: SoftTimeLimitExceeded lets it end its record
+# cleanly, the hard limit kills the child process. A child that has grown past the
+# memory limit (KiB) is replaced after its job, so one file cannot keep its memory.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
+    "CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=512 * 1024
+)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE

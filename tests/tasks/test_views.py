@@ -228,6 +228,7 @@ class TestImportFlow:
         self, client, maintainer, settings, django_capture_on_commit_callbacks
     ):
         settings.CATALOGUE_JOB_THRESHOLD_ROWS = 5
+        settings.CATALOGUE_JOB_THRESHOLD_BYTES = 1000
         client.force_login(maintainer)
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             upload(client, workbook_bytes(simple_rows(10)))
