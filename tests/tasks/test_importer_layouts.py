@@ -197,7 +197,7 @@ def test_hours_formula_without_a_value_is_reported_not_read_as_unknown(groups):
         ("formula_without_value", "C2", {"formula": "=2*6"})
     ]
     message = parsed.problems[0].message
-    assert "formula (=2*6) but no value" in message and "save it there" in message
+    assert "formule (=2*6) maar geen waarde" in message and "bewaar ze daar" in message
 
 
 def test_title_formula_without_a_value_is_not_called_a_missing_title(groups):
