@@ -17,7 +17,7 @@ from .problems import Problem
 @shared_task
 def analyse_import(import_id: int) -> None:
     """Prepare the preview of a large upload."""
-    record = CatalogueImport.objects.filter(pk=import_id).first()
+    record = services.start_job(import_id)
     if record is not None:
         with _failing_ends(import_id):
             services.analyse(record)
@@ -26,7 +26,7 @@ def analyse_import(import_id: int) -> None:
 @shared_task
 def apply_import(import_id: int) -> None:
     """Write a large confirmed import to the catalogue."""
-    record = CatalogueImport.objects.filter(pk=import_id).first()
+    record = services.start_job(import_id)
     if record is not None:
         with _failing_ends(import_id):
             services.apply_confirmed(record)

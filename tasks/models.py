@@ -271,6 +271,7 @@ class CatalogueImport(models.Model):
     changes = models.JSONField(default=list, blank=True, editable=False)
     rows = models.JSONField(default=list, blank=True, editable=False)
     active_before = models.PositiveIntegerField(default=0, editable=False)
+    job_runs = models.PositiveSmallIntegerField(default=0, editable=False)
     fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)

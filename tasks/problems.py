@@ -62,6 +62,11 @@ MESSAGES: dict[str, Promise] = {
         "The catalogue changed while this import was being written. Nothing was written; "
         "run the import again."
     ),
+    "job_gave_up": _(
+        "The import was stopped %(count)s times before it could finish (it took too long "
+        "or too much memory). Nothing was changed. Remove what the task overview does not "
+        "need, or split it, and upload it again."
+    ),
     "too_slow": _(
         "Reading or importing the workbook took longer than %(limit)s seconds and was "
         "stopped. Nothing was changed."

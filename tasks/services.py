@@ -27,6 +27,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,7 @@ from .workbook_guard import check_upload
 
 Status = CatalogueImport.Status
 Source = CatalogueImport.Source
+MAX_JOB_RUNS = 3
 logger = logging.getLogger(__name__)
 
 
@@ -234,6 +236,25 @@ def apply_confirmed(record: CatalogueImport) -> None:
         _finish(record, Status.APPLIED)
         if record.change_count:
             catalogue_changed.send(sender=CatalogueImport, catalogue_import=record)
+
+
+def start_job(record_id: int) -> CatalogueImport | None:
+    """Count one more run of a waiting import's job; the record, or None to stop.
+
+    A job killed by its hard time limit or by the system (out of memory) ends
+    nothing, so the periodic scan would send it again and again. After
+    ``MAX_JOB_RUNS`` runs the import fails with the reason instead.
+    """
+    counted = CatalogueImport.objects.filter(
+        pk=record_id, status__in=CatalogueImport.WAITING
+    ).update(job_runs=F("job_runs") + 1, updated_at=timezone.now())
+    if not counted:
+        return None  # done, cancelled or deleted meanwhile
+    record = CatalogueImport.objects.get(pk=record_id)
+    if record.job_runs > MAX_JOB_RUNS:
+        mark_failed(record_id, Problem("job_gave_up", params={"count": MAX_JOB_RUNS}))
+        return None
+    return record
 
 
 def mark_failed(record_id: int, problem: Problem | None = None) -> None:

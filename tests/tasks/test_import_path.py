@@ -232,3 +232,34 @@ def test_a_workbook_without_tasks_is_refused_in_the_browser(client, maintainer, 
     html = client.post(reverse("tasks:import_new"), {"file": upload}, follow=True).content
     assert b"Geen taken gevonden" in html
     assert CatalogueImport.objects.get(file_name="leeg.xlsx").status == Status.REFUSED
+
+
+def test_a_job_killed_again_and_again_gives_up_instead_of_running_forever(
+    maintainer, django_capture_on_commit_callbacks
+):
+    # A hard time limit or the out-of-memory killer ends the job without a word;
+    # the periodic scan then sends it again. Each run counts.
+    record, _ = start(
+        inflated(workbook_bytes(simple_rows(4)), "xl/styles.xml", 3 * MB),
+        maintainer,
+        django_capture_on_commit_callbacks,
+    )
+    for _ in range(services.MAX_JOB_RUNS):
+        assert services.start_job(record.pk) is not None  # ...and is killed
+    jobs.analyse_import(record.pk)
+    record.refresh_from_db()
+    assert (record.status, record.content) == (Status.FAILED, None)
+    assert record.errors[0]["code"] == "job_gave_up"
+    assert services.stale_waiting_imports() == []
+
+
+def test_a_job_for_an_import_no_longer_waiting_does_nothing(maintainer):
+    record = services.start_upload(
+        data=workbook_bytes(simple_rows(2)), file_name="taken.xlsx", user=maintainer
+    )
+    assert record.status == Status.PREVIEW
+    jobs.analyse_import(record.pk)
+    jobs.apply_import(record.pk)
+    record.refresh_from_db()
+    assert (record.status, record.job_runs) == (Status.PREVIEW, 0)
+    assert not Task.objects.exists()
