@@ -21,12 +21,11 @@ from typing import Any
 import openpyxl
 from celery.exceptions import SoftTimeLimitExceeded
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.xml.constants import SHEET_MAIN_NS
 
+from .formulas import formulas_without_value
 from .models import MAX_TASK_HOURS, Level, Task, TaskGroup
 from .problems import Problem, RefusedFile
 from .vocabulary import HoursError, field_for_header, find_group, parse_frequency, parse_hours
@@ -36,10 +35,6 @@ HEADER_SEARCH_ROWS = 30
 MAX_ROWS = 50_000
 PROGRESS_EVERY = 500
 TOTAL_WORDS = {"totaal", "total", "totalen", "subtotaal", "subtotal", "som", "sum", "totaal uren"}
-
-CELL_TAG = f"{{{SHEET_MAIN_NS}}}c"
-FORMULA_TAG = f"{{{SHEET_MAIN_NS}}}f"
-VALUE_TAG = f"{{{SHEET_MAIN_NS}}}v"
 
 Progress = Callable[[int, int], None]
 logger = logging.getLogger(__name__)
@@ -228,14 +223,17 @@ class _Blanks:
 
 
 def _report_formulas(parsed: ParsedWorkbook, data: bytes, blanks: _Blanks) -> None:
-    """Turn empty cells that hold a formula without a stored value into problems.
+    """Report the rows whose empty cells hold a formula without a value (see ``formulas``).
 
-    A workbook saved by a program that does not calculate formulas stores them
-    without a value, which the reader sees as an empty cell: a missing title,
-    or worse, hours or a group silently left out. Every row with such a cell is
-    reported with it instead of with what the emptiness caused.
+    Such a row is reported with its formula cells instead of with what their
+    emptiness caused (a missing title, no group), and is not imported.
     """
-    formulas = _formulas_without_value(data, blanks)
+    try:
+        formulas = formulas_without_value(data, blanks.sheet_path, blanks.cells)
+    except SoftTimeLimitExceeded:  # a job's time limit, not the file's fault
+        raise
+    except Exception as exc:  # the parser already read this sheet once
+        raise _refusal(exc) from exc
     if not formulas:
         return
     rows = {_row_of(cell) for cell in formulas}
@@ -246,30 +244,6 @@ def _report_formulas(parsed: ParsedWorkbook, data: bytes, blanks: _Blanks) -> No
         for cell, formula in formulas.items()
     ]
     parsed.problems = sorted(problems, key=lambda p: _position(p.cell))
-
-
-def _formulas_without_value(data: bytes, blanks: _Blanks) -> dict[str, str]:
-    """The formula (shortened) of each of ``blanks.cells`` that has one but no value."""
-    found: dict[str, str] = {}
-    try:
-        with (
-            zipfile.ZipFile(io.BytesIO(data)) as archive,
-            archive.open(blanks.sheet_path) as part,
-        ):
-            for _, element in iterparse(part, forbid_dtd=True):
-                if element.tag != CELL_TAG:
-                    continue
-                if element.get("r") in blanks.cells:
-                    formula = element.find(FORMULA_TAG)
-                    if formula is not None and not element.findtext(VALUE_TAG):
-                        text = "=" + (formula.text or "...")
-                        found[element.get("r", "")] = text if len(text) <= 60 else text[:57] + "..."
-                element.clear()
-    except SoftTimeLimitExceeded:  # a job's time limit, not the file's fault
-        raise
-    except Exception as exc:  # the parser already read this sheet once
-        raise _refusal(exc) from exc
-    return found
 
 
 def _row_of(cell: str) -> int:
