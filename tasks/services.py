@@ -218,6 +218,9 @@ def apply_confirmed(record: CatalogueImport) -> None:
         record = CatalogueImport.objects.select_for_update().get(pk=record.pk)
         if record.status != Status.APPLYING:
             return
+        if not record.rows:  # never an empty plan: it would retire the whole catalogue
+            _finish(record, Status.FAILED, errors=[Problem("no_tasks").as_stored()])
+            return
         groups = {group.pk: group for group in TaskGroup.objects.all()}
         try:
             tasks = [ParsedTask.from_stored(row, groups) for row in record.rows]

@@ -3,6 +3,18 @@
 from django.db import migrations, models
 
 
+def read_waiting_imports_again(apps, schema_editor):
+    """Imports waiting in preview kept the file, not the tasks read from it.
+
+    The writing step now uses the tasks kept at the preview, so such imports
+    are read again (by the periodic scan) and wait for a new confirmation.
+    """
+    CatalogueImport = apps.get_model("tasks", "CatalogueImport")
+    CatalogueImport.objects.filter(
+        status__in=["preview", "applying"], content__isnull=False
+    ).update(status="analysing", progress_done=0, progress_total=0)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -25,4 +37,5 @@ class Migration(migrations.Migration):
             name='rows',
             field=models.JSONField(blank=True, default=list, editable=False),
         ),
+        migrations.RunPython(read_waiting_imports_again, migrations.RunPython.noop),
     ]

@@ -263,3 +263,17 @@ def test_a_job_for_an_import_no_longer_waiting_does_nothing(maintainer):
     record.refresh_from_db()
     assert (record.status, record.job_runs) == (Status.PREVIEW, 0)
     assert not Task.objects.exists()
+
+
+def test_an_import_confirmed_without_kept_tasks_fails_instead_of_retiring_everything(
+    maintainer, catalogue
+):
+    # As an import previewed before the tasks were kept with it would be.
+    record = services.start_upload(
+        data=workbook_bytes(catalogue), file_name="taken.xlsx", user=maintainer
+    )
+    CatalogueImport.objects.filter(pk=record.pk).update(rows=[])
+    services.confirm_upload(record=record)
+    record.refresh_from_db()
+    assert (record.status, record.errors[0]["code"]) == (Status.FAILED, "no_tasks")
+    assert Task.objects.active().count() == 8
