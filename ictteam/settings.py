@@ -9,13 +9,39 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+class _Env(environ.Env):
+    """django-environ, except that an empty value means "use the default".
+
+    ``.env.example`` leaves most variables empty; a copy of it must behave like
+    no ``.env`` at all, for every variable (``CACHE_URL=`` is not an invalid URL,
+    ``DJANGO_DEBUG=`` is not "off").
+    """
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):  # type: ignore[no-untyped-def]
+        name = f"{self.prefix}{var}"
+        value = self.ENVIRON.get(name)
+        if value is None or value.strip():
+            return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+        if default is self.NOTSET:
+            raise ImproperlyConfigured(f"Set the {name} environment variable")
+        if parse_default and default is not None:
+            return self.parse_value(default, cast)
+        return default
+
+
+env = _Env()
+_Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # --- Mode -----------------------------------------------------------------------------
 
@@ -34,6 +60,19 @@ if PRODUCTION:
         )
     if DEBUG:
         raise ImproperlyConfigured("DJANGO_DEBUG must be off in production mode.")
+    # The same definition of a weak key as Django's deploy check, which only warns.
+    _key = env.str("DJANGO_SECRET_KEY")
+    if (
+        len(_key) < SECRET_KEY_MIN_LENGTH
+        or len(set(_key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or _key.startswith(SECRET_KEY_INSECURE_PREFIX)
+    ):
+        raise ImproperlyConfigured(
+            f"DJANGO_SECRET_KEY is too weak for production mode: use at least "
+            f"{SECRET_KEY_MIN_LENGTH} random characters (at least "
+            f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} different ones), for instance from "
+            f"python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
 
 SECRET_KEY = env.str(
     "DJANGO_SECRET_KEY",
@@ -134,7 +173,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Per username and address; and per address over all usernames (password spraying),
+# higher because a whole school often shares one public address.
+AXES_HANDLER = "ictteam.login_guard.LoginGuardHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -178,7 +221,10 @@ CRISPY_FAIL_SILENTLY = not DEBUG
 
 # Uploads larger than this are refused before they reach the importer.
 CATALOGUE_UPLOAD_MAX_BYTES = env.int("CATALOGUE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
-# Imports with more rows than this run as a job with progress in the browser.
+# A workbook whose parsed parts (sheets, shared strings, styles...) unpack to more
+# than this is read by a job, never in the web request (a 200-task overview: ~0.1 MB).
+CATALOGUE_JOB_THRESHOLD_BYTES = env.int("CATALOGUE_JOB_THRESHOLD_BYTES", default=1024 * 1024)
+# A confirmed import that writes more tasks than this is written by a job.
 CATALOGUE_JOB_THRESHOLD_ROWS = env.int("CATALOGUE_JOB_THRESHOLD_ROWS", default=2000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -204,10 +250,19 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", de
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
-    CELERY_BROKER_URL = "memory://"
+    # With a host named, kombu does not warn that it falls back to "localhost".
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# One job never holds a worker for long: SoftTimeLimitExceeded lets it end its record
+# cleanly, the hard limit kills the child process. A child that has grown past the
+# memory limit (KiB) is replaced after its job, so one file cannot keep its memory.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
+    "CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=512 * 1024
+)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE

@@ -44,7 +44,7 @@ class CatalogueImportAdmin(admin.ModelAdmin):
     list_select_related = ["created_by"]
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
-        return super().get_queryset(request).defer("content", "changes")
+        return super().get_queryset(request).defer("content", "changes", "rows")
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False

@@ -19,13 +19,15 @@ from functools import lru_cache
 from typing import Any
 
 import openpyxl
+from celery.exceptions import SoftTimeLimitExceeded
 from defusedxml import DefusedXmlException
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.utils.exceptions import InvalidFileException
 
-from .models import MAX_TASK_HOURS, Level, TaskGroup
+from .formulas import formulas_without_value
+from .models import MAX_TASK_HOURS, Level, Task, TaskGroup
 from .problems import Problem, RefusedFile
-from .text import normalise
 from .vocabulary import HoursError, field_for_header, find_group, parse_frequency, parse_hours
 from .vocabulary import parse_level as _parse_level
 
@@ -67,6 +69,36 @@ class ParsedTask:
             "level": self.level,
         }
 
+    def as_stored(self) -> dict[str, Any]:
+        """A JSON-ready copy, kept with an import between its preview and its writing."""
+        values = self.values()
+        hours = values["hours_per_year"]
+        values["hours_per_year"] = None if hours is None else str(hours)
+        return {
+            **values,
+            "row": self.row,
+            "title_cell": self.title_cell,
+            "title_key": self.title_key,
+        }
+
+    @classmethod
+    def from_stored(cls, data: dict[str, Any], groups: dict[int, TaskGroup]) -> ParsedTask:
+        """The row :meth:`as_stored` kept; ``KeyError`` when its group is gone."""
+        hours = data["hours_per_year"]
+        return cls(
+            row=data["row"],
+            title_cell=data["title_cell"],
+            code=data["code"],
+            title=data["title"],
+            title_key=data["title_key"],
+            description=data["description"],
+            group=groups[data["group_id"]],
+            suggested_role=data["suggested_role"],
+            frequency=data["frequency"],
+            hours_per_year=None if hours is None else Decimal(hours),
+            level=data["level"],
+        )
+
 
 @dataclass
 class ParsedWorkbook:
@@ -100,12 +132,19 @@ def read_workbook(
         workbook = openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=True, keep_links=False
         )
+    except SoftTimeLimitExceeded:  # a job's time limit, not the file's fault
+        raise
     except Exception as exc:
         raise _refusal(exc) from exc
     try:
-        return _read(workbook, list(groups), progress)
+        parsed, blanks = _read(workbook, list(groups), progress)
+        if blanks:
+            _report_formulas(parsed, data, blanks)
     finally:
         workbook.close()
+    if not parsed.tasks and not parsed.problems:
+        raise RefusedFile(Problem("no_tasks", parsed.sheet))
+    return parsed
 
 
 def _rows(sheet: Any, first: int, last: int | None = None) -> Iterator[tuple[Any, ...]]:
@@ -120,6 +159,8 @@ def _rows(sheet: Any, first: int, last: int | None = None) -> Iterator[tuple[Any
             values = next(rows)
         except StopIteration:
             return
+        except SoftTimeLimitExceeded:  # a job's time limit, not the file's fault
+            raise
         except Exception as exc:
             raise _refusal(exc) from exc
         yield values
@@ -143,13 +184,17 @@ def _refusal(exc: Exception) -> RefusedFile:
     return RefusedFile(Problem("unreadable", params={"detail": detail}))
 
 
-def _read(workbook: Any, groups: list[TaskGroup], progress: Progress | None) -> ParsedWorkbook:
+def _read(
+    workbook: Any, groups: list[TaskGroup], progress: Progress | None
+) -> tuple[ParsedWorkbook, _Blanks]:
     declared_rows = {}
     try:
         sheets = list(workbook.worksheets)
         for sheet in sheets:
             declared_rows[sheet.title] = sheet.max_row or 0
             sheet.reset_dimensions()  # the declared dimension may be wrong: read what is there
+    except SoftTimeLimitExceeded:  # a job's time limit, not the file's fault
+        raise
     except Exception as exc:
         raise _refusal(exc) from exc
     sheet, header = _find_task_sheet(sheets)
@@ -162,7 +207,54 @@ def _read(workbook: Any, groups: list[TaskGroup], progress: Progress | None) -> 
         reader.read_row(number, values)
         if progress and number % PROGRESS_EVERY == 0:
             progress(number, max(declared_rows[sheet.title], number))
-    return reader.finish()
+    # openpyxl keeps the archive path of a read-only sheet only privately.
+    return reader.finish(), _Blanks(sheet._worksheet_path, reader.blank_cells)
+
+
+@dataclass
+class _Blanks:
+    """Empty cells of task rows, which may hide formulas that were never calculated."""
+
+    sheet_path: str
+    cells: set[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.cells)
+
+
+def _report_formulas(parsed: ParsedWorkbook, data: bytes, blanks: _Blanks) -> None:
+    """Report the rows whose empty cells hold a formula without a value (see ``formulas``).
+
+    Such a row is reported with its formula cells instead of with what their
+    emptiness caused (a missing title, no group), and is not imported.
+    """
+    try:
+        formulas = formulas_without_value(data, blanks.sheet_path, blanks.cells)
+    except SoftTimeLimitExceeded:  # a job's time limit, not the file's fault
+        raise
+    except Exception as exc:  # the parser already read this sheet once
+        raise _refusal(exc) from exc
+    if not formulas:
+        return
+    rows = {_row_of(cell) for cell in formulas}
+    parsed.tasks = [task for task in parsed.tasks if task.row not in rows]
+    problems = [p for p in parsed.problems if not p.cell or _row_of(p.cell) not in rows]
+    problems += [
+        Problem("formula_without_value", parsed.sheet, cell, {"formula": formula})
+        for cell, formula in formulas.items()
+    ]
+    parsed.problems = sorted(problems, key=lambda p: _position(p.cell))
+
+
+def _row_of(cell: str) -> int:
+    return coordinate_from_string(cell)[1]
+
+
+def _position(cell: str) -> tuple[int, int]:
+    if not cell:
+        return (0, 0)
+    column, row = coordinate_from_string(cell)
+    return (row, column_index_from_string(column))
 
 
 def _find_task_sheet(sheets: list[Any]) -> tuple[Any, _Header | None]:
@@ -237,6 +329,7 @@ class _SheetReader:
         self.titles: dict[tuple[int, str], str] = {}
         self.group_for = lru_cache(maxsize=256)(self._group_for)
         self.letters = {name: get_column_letter(index + 1) for name, index in columns.items()}
+        self.blank_cells: set[str] = set()
 
     def problem(self, problem_code: str, cell: str, **params: Any) -> None:
         self.result.problems.append(Problem(problem_code, self.sheet, cell, params))
@@ -251,16 +344,20 @@ class _SheetReader:
             if value is not None and (not isinstance(value, str) or value.strip())
         ]
         if not filled:
+            self.blank_cells.add(self.cell("title", number))  # a lone uncalculated title
             return
         if len(filled) == 1 and self._heading(number, filled[0], values[filled[0]]):
             return
         row = {name: values[index] if index < len(values) else None
                for name, index in self.columns.items()}  # fmt: skip
+        self.blank_cells.update(
+            self.cell(name, number) for name, value in row.items() if value is None
+        )
         title = _text(row["title"])
         if not title:
             self.problem("title_missing", self.cell("title", number))
             return
-        title_key = normalise(title)[:300]  # normalising can lengthen text ("ﬃ" is "ffi")
+        title_key = Task.key_for(title)
         if title_key in TOTAL_WORDS:
             return
         if self.unknown_heading:

@@ -4,17 +4,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 
 from ictteam.celery import enqueue_on_commit
 
 from . import services
 from .models import CatalogueImport
+from .problems import Problem
 
 
 @shared_task
 def analyse_import(import_id: int) -> None:
     """Prepare the preview of a large upload."""
-    record = CatalogueImport.objects.filter(pk=import_id).first()
+    record = services.start_job(import_id)
     if record is not None:
         with _failing_ends(import_id):
             services.analyse(record)
@@ -23,7 +26,7 @@ def analyse_import(import_id: int) -> None:
 @shared_task
 def apply_import(import_id: int) -> None:
     """Write a large confirmed import to the catalogue."""
-    record = CatalogueImport.objects.filter(pk=import_id).first()
+    record = services.start_job(import_id)
     if record is not None:
         with _failing_ends(import_id):
             services.apply_confirmed(record)
@@ -31,8 +34,12 @@ def apply_import(import_id: int) -> None:
 
 @contextmanager
 def _failing_ends(import_id: int) -> Iterator[None]:
+    """End the import with a reason when its job breaks or runs out of time."""
     try:
         yield
+    except SoftTimeLimitExceeded:
+        limit = settings.CELERY_TASK_SOFT_TIME_LIMIT
+        services.mark_failed(import_id, Problem("too_slow", params={"limit": limit}))
     except Exception:
         services.mark_failed(import_id)
         raise

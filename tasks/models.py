@@ -195,7 +195,7 @@ class Task(models.Model):
         return f"{self.code} {self.title}" if self.code else self.title
 
     def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        self.title_key = normalise(self.title)[:300]
+        self.title_key = self.key_for(self.title)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -205,13 +205,28 @@ class Task(models.Model):
         if not self.is_active and self.retired_at is None:
             raise ValidationError({"retired_at": _("A retired task needs a retirement date.")})
 
+    @staticmethod
+    def key_for(title: str) -> str:
+        """The key an import matches ``title`` on: the one place it is computed.
+
+        Cut to the field's length, as normalising can lengthen text ("ﬃ" is "ffi").
+        """
+        return normalise(title)[:300]
+
 
 class CatalogueImport(models.Model):
     """One attempt to bring a task-overview workbook into the catalogue.
 
-    The uploaded bytes are kept only while the import waits for confirmation
-    or runs as a job; ``changes`` holds the preview the user confirmed.
+    The uploaded bytes are kept only until the workbook has been read (at once,
+    or by a job); the tasks read from it (``rows``) only while the import waits
+    for confirmation or is being written. ``changes`` holds the preview the
+    user confirmed, and ``active_before`` the size of the catalogue it was
+    compared with.
     """
+
+    # Retiring more than this share of the active catalogue is called out in the
+    # preview and refused on the command line without --allow-retire.
+    RETIRE_WARNING_SHARE = 0.25
 
     class Status(models.TextChoices):
         REFUSED = "refused", _("refused")
@@ -255,6 +270,9 @@ class CatalogueImport(models.Model):
     retired = models.PositiveIntegerField(_("retired"), default=0)
     errors = models.JSONField(_("problems"), default=list, blank=True)
     changes = models.JSONField(default=list, blank=True, editable=False)
+    rows = models.JSONField(default=list, blank=True, editable=False)
+    active_before = models.PositiveIntegerField(default=0, editable=False)
+    job_runs = models.PositiveSmallIntegerField(default=0, editable=False)
     fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
@@ -284,3 +302,8 @@ class CatalogueImport(models.Model):
     @property
     def change_count(self) -> int:
         return self.created + self.updated + self.retired
+
+    @property
+    def retires_many(self) -> bool:
+        """Whether the import retires more than a quarter of the active catalogue."""
+        return self.retired > self.active_before * self.RETIRE_WARNING_SHARE

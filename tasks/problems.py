@@ -31,6 +31,11 @@ MESSAGES: dict[str, Promise] = {
     "unpacks_too_large": _(
         "The workbook unpacks to more than %(limit)s MB, far more than a task overview needs."
     ),
+    "part_too_large": _(
+        "The part %(part)s of the workbook unpacks to about %(size)s MB. At most %(limit)s MB "
+        "is accepted per part, far more than a task overview needs (one of 200 tasks needs "
+        "well under 1 MB). Copy the task sheet into a new, empty workbook and upload that."
+    ),
     "unsafe_xml": _(
         "The workbook contains XML constructs that are not allowed (document type "
         "declarations or entities)."
@@ -41,8 +46,38 @@ MESSAGES: dict[str, Promise] = {
         "the tasks Taak, Taken, ICT-taak or Task."
     ),
     "unreadable": _("The workbook could not be read: %(detail)s"),
+    "no_tasks": _(
+        "No tasks found: the sheet has a task column but no task rows under it. "
+        "Nothing was imported and no task was retired."
+    ),
+    "retires_too_many": _(
+        "This import would retire %(retired)s of the %(active)s active tasks, more than a "
+        "quarter of the catalogue. Nothing was written. Check that this is the whole task "
+        "overview; to retire them anyway, import again with --allow-retire."
+    ),
+    "groups_changed": _(
+        "A group of the catalogue was removed since the preview. Upload the workbook again."
+    ),
+    "catalogue_changed": _(
+        "The catalogue changed while this import was being written. Nothing was written; "
+        "run the import again."
+    ),
+    "job_gave_up": _(
+        "The import was stopped %(count)s times before it could finish (it took too long "
+        "or too much memory). Nothing was changed. Remove what the task overview does not "
+        "need, or split it, and upload it again."
+    ),
+    "too_slow": _(
+        "Reading or importing the workbook took longer than %(limit)s seconds and was "
+        "stopped. Nothing was changed."
+    ),
     # One row or cell.
     "title_missing": _("this row has no task title"),
+    "formula_without_value": _(
+        "the cell holds a formula (%(formula)s) but no value: the program that saved the "
+        "workbook did not calculate it. Open the workbook in Excel or LibreOffice Calc, "
+        "save it there and upload it again, or type the value instead of the formula"
+    ),
     "title_too_long": _("the task title is longer than %(limit)s characters"),
     "code_too_long": _("the code is longer than %(limit)s characters"),
     "role_too_long": _("the role is longer than %(limit)s characters"),

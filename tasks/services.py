@@ -1,17 +1,23 @@
 """Bringing a task-overview workbook into the catalogue, and recording it.
 
-Every import goes through the same steps, whether it comes from the browser,
-the command line or a job: check the file (``workbook_guard``), read it
-(``importer``), compare it with the catalogue (``upsert.plan_import``), and
-only then, all or nothing, write it (``upsert.apply_plan``).
+Every import takes the same path, whether it comes from the browser, the
+command line or a job:
+
+1. :func:`start_upload` records the upload and checks the file
+   (``workbook_guard``);
+2. :func:`analyse` reads it once (``importer``), compares it with the
+   catalogue (``upsert.plan_import``) and keeps the tasks read for the preview;
+3. :func:`confirm_upload` and :func:`apply_confirmed` write it, all or nothing
+   (``upsert.apply_plan``), from the tasks kept in step 2.
+
+Steps 2 and 3 run at once for a small file, or as a job (``tasks.jobs``) for a
+large one; the command line runs everything at once, then confirms by itself.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import zipfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,19 +27,22 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ictteam.celery import enqueue_on_commit
 
-from .importer import ParsedWorkbook, read_workbook
+from .importer import ParsedTask, ParsedWorkbook, read_workbook
 from .models import CatalogueImport, TaskGroup
 from .problems import Problem, RefusedFile
 from .signals import catalogue_changed
 from .upsert import Plan, PlanChanged, apply_plan, plan_import
-from .workbook_guard import check_upload, count_rows
+from .workbook_guard import check_upload
 
 Status = CatalogueImport.Status
+Source = CatalogueImport.Source
+MAX_JOB_RUNS = 3
 logger = logging.getLogger(__name__)
 
 
@@ -43,6 +52,7 @@ class ImportOutcome:
 
     record: CatalogueImport
     problems: list[Problem]
+    dry_run: bool = False
 
     @property
     def ok(self) -> bool:
@@ -56,131 +66,103 @@ class ImportOutcome:
             "unchanged": record.unchanged,
             "retired": record.retired,
             "errors": [problem.as_json() for problem in self.problems],
-            "dry_run": record.status == Status.CHECKED,
+            "dry_run": self.dry_run,
         }
 
 
-def _new_record(
-    data: bytes, file_name: str, user: User | AnonymousUser | None, source: str
+# --- The command line ---------------------------------------------------------------------
+
+
+def import_file(
+    *,
+    data: bytes,
+    file_name: str,
+    dry_run: bool,
+    allow_retire: bool = False,
+    user: User | AnonymousUser | None = None,
+) -> ImportOutcome:
+    """Import a workbook in one go, as the command line does; record the attempt.
+
+    The browser's steps, all in this process. With ``dry_run`` the catalogue is
+    compared but never written. An import that would retire more than a quarter
+    of the active catalogue is refused unless ``allow_retire`` is given, in a
+    dry run too, so that a dry run tells what the real run will do.
+    """
+    record = start_upload(
+        data=data, file_name=file_name, user=user, source=Source.COMMAND, in_job=False
+    )
+    if record.status == Status.PREVIEW and record.retires_many and not allow_retire:
+        problem = Problem(
+            "retires_too_many", params={"retired": record.retired, "active": record.active_before}
+        )
+        _finish(record, Status.REFUSED, errors=[problem.as_stored()])
+    elif record.status == Status.PREVIEW and dry_run:
+        _finish(record, Status.CHECKED)
+    elif record.status == Status.PREVIEW:
+        record = confirm_upload(record=record, in_job=False)
+        record.refresh_from_db()
+        if record.status == Status.PREVIEW:  # another import wrote the catalogue meanwhile
+            _finish(record, Status.FAILED, errors=[Problem("catalogue_changed").as_stored()])
+    problems = [Problem.from_stored(stored) for stored in record.errors]
+    return ImportOutcome(record, problems, dry_run=dry_run)
+
+
+# --- Steps ---------------------------------------------------------------------------------
+
+
+def start_upload(
+    *,
+    data: bytes,
+    file_name: str,
+    user: User | AnonymousUser | None,
+    source: str = Source.WEB,
+    in_job: bool | None = None,
 ) -> CatalogueImport:
-    return CatalogueImport(
+    """Record an upload, check it, and read it now or in a job; nothing is imported yet.
+
+    A file is read by a job when the parts a parser reads unpack to more than
+    ``CATALOGUE_JOB_THRESHOLD_BYTES`` (``in_job=None``), so a web request never
+    parses a large file; ``in_job`` forces the choice. The record ends as
+    refused, invalid or waiting in preview, or is left for the job.
+    """
+    record = CatalogueImport(
         created_by=user if isinstance(user, User) else None,
         source=source,
         file_name=file_name[:255],
         file_size=len(data),
         file_sha256=hashlib.sha256(data).hexdigest(),
     )
-
-
-def _finish(record: CatalogueImport, status: str, **values: Any) -> None:
-    for name, value in values.items():
-        setattr(record, name, value)
-    record.status = status
-    record.finished_at = timezone.now()
-    if status not in (Status.PREVIEW, *CatalogueImport.WAITING):
-        record.content = None
+    try:
+        checked = check_upload(data, file_name, max_bytes=settings.CATALOGUE_UPLOAD_MAX_BYTES)
+    except RefusedFile as refused:
+        _finish(record, Status.REFUSED, errors=[refused.problem.as_stored()])
+        return record
+    if in_job is None:
+        in_job = checked.parsed_bytes > settings.CATALOGUE_JOB_THRESHOLD_BYTES
+    record.content, record.status = data, Status.ANALYSING
     record.save()
-
-
-def _store_plan(record: CatalogueImport, parsed: ParsedWorkbook, plan: Plan) -> None:
-    record.sheet_name = parsed.sheet[:100]
-    record.row_count = len(parsed.tasks)
-    for kind, count in plan.counts.items():
-        setattr(record, kind, count)
-
-
-def _read(record: CatalogueImport, data: bytes, check: bool = True) -> ParsedWorkbook:
-    """Check and read ``data``; refusals and invalid rows end the record."""
-    if check:
-        check_upload(data, record.file_name, max_bytes=settings.CATALOGUE_UPLOAD_MAX_BYTES)
-    groups = list(TaskGroup.objects.all())
-    return read_workbook(data, groups, progress=_progress_for(record))
-
-
-def _progress_for(record: CatalogueImport) -> Callable[[int, int], None] | None:
-    if record.pk is None:
-        return None
-
-    def report(done: int, total: int) -> None:
-        CatalogueImport.objects.filter(pk=record.pk).update(
-            progress_done=done, progress_total=total, updated_at=timezone.now()
-        )
-
-    return report
-
-
-def import_file(
-    *, data: bytes, file_name: str, dry_run: bool, user: User | AnonymousUser | None = None
-) -> ImportOutcome:
-    """Import a workbook in one go, as the command line does; record the attempt.
-
-    With ``dry_run`` the catalogue is compared but never written.
-    """
-    record = _new_record(data, file_name, user, CatalogueImport.Source.COMMAND)
-    try:
-        parsed = _read(record, data)
-    except RefusedFile as refused:
-        _finish(record, Status.REFUSED, errors=[refused.problem.as_stored()])
-        return ImportOutcome(record, [refused.problem])
-    if parsed.problems:
-        _finish(
-            record,
-            Status.INVALID,
-            errors=[p.as_stored() for p in parsed.problems],
-            sheet_name=parsed.sheet[:100],
-        )
-        return ImportOutcome(record, parsed.problems)
-    plan = apply_plan(parsed) if not dry_run else plan_import(parsed)
-    _store_plan(record, parsed, plan)
-    _finish(record, Status.CHECKED if dry_run else Status.APPLIED)
-    if not dry_run and record.change_count:
-        catalogue_changed.send(sender=CatalogueImport, catalogue_import=record)
-    return ImportOutcome(record, [])
-
-
-def start_upload(*, data: bytes, file_name: str, user: User | AnonymousUser) -> CatalogueImport:
-    """Record a browser upload and prepare its preview; nothing is imported yet.
-
-    Small files are read at once. Large ones are stored and read by a job,
-    whose progress the browser follows on the import's page.
-    """
-    record = _new_record(data, file_name, user, CatalogueImport.Source.WEB)
-    try:
-        check_upload(data, file_name, max_bytes=settings.CATALOGUE_UPLOAD_MAX_BYTES)
-    except RefusedFile as refused:
-        _finish(record, Status.REFUSED, errors=[refused.problem.as_stored()])
-        return record
-    try:
-        rows = count_rows(data)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
-        logger.info("Damaged sheet in %s", file_name, exc_info=exc)
-        _finish(record, Status.REFUSED, errors=[Problem("damaged").as_stored()])
-        return record
-    if rows > settings.CATALOGUE_JOB_THRESHOLD_ROWS:
-        record.content, record.status = data, Status.ANALYSING
-        record.save()
+    if in_job:
         from .jobs import analyse_import
 
         enqueue_on_commit(analyse_import, record.pk)
-        return record
-    record.content = data
-    _analyse(record, data, check=False)
+    else:
+        analyse(record)
     return record
 
 
 def analyse(record: CatalogueImport) -> None:
-    """Read a stored upload and record its preview (the job behind large uploads)."""
+    """Read a checked upload once and record its preview; safe to run twice.
+
+    Refusals and invalid rows end the record with its problems. Otherwise the
+    tasks read are kept on the record for the writing step, the file is
+    dropped, and the record waits in preview.
+    """
     if record.status != Status.ANALYSING or record.content is None:
         return
-    _analyse(record, bytes(record.content), check=False)
-
-
-def _analyse(record: CatalogueImport, data: bytes, *, check: bool) -> None:
-    if record.pk is None:
-        record.status = Status.ANALYSING
-        record.save()
     try:
-        parsed = _read(record, data, check=check)
+        parsed = read_workbook(
+            bytes(record.content), list(TaskGroup.objects.all()), progress=_progress_for(record)
+        )
     except RefusedFile as refused:
         _finish(record, Status.REFUSED, errors=[refused.problem.as_stored()])
         return
@@ -192,28 +174,30 @@ def _analyse(record: CatalogueImport, data: bytes, *, check: bool) -> None:
             sheet_name=parsed.sheet[:100],
         )
         return
-    plan = plan_import(parsed)
-    _store_plan(record, parsed, plan)
-    record.changes = plan.stored_changes()
-    record.fingerprint = plan.fingerprint
+    _store_preview(record, parsed, plan_import(parsed))
+    record.rows = [task.as_stored() for task in parsed.tasks]
+    record.content = None
     record.status = Status.PREVIEW
     record.save()
 
 
-def confirm_upload(*, record: CatalogueImport) -> CatalogueImport:
-    """Carry out a previewed import, at once or as a job for large files.
+def confirm_upload(*, record: CatalogueImport, in_job: bool | None = None) -> CatalogueImport:
+    """Carry out a previewed import, at once or as a job.
 
-    Raises ``ValidationError`` when the import is no longer waiting for
-    confirmation (confirmed twice or cancelled meanwhile).
+    It runs as a job when it writes more than ``CATALOGUE_JOB_THRESHOLD_ROWS``
+    tasks (``in_job=None``). Raises ``ValidationError`` when the import is no
+    longer waiting for confirmation (confirmed twice or cancelled meanwhile).
     """
     with transaction.atomic():
         locked = CatalogueImport.objects.select_for_update().get(pk=record.pk)
-        if locked.status != Status.PREVIEW or locked.content is None:
+        if locked.status != Status.PREVIEW:
             raise ValidationError(_("This import is no longer waiting for confirmation."))
         locked.status = Status.APPLYING
         locked.progress_done = locked.progress_total = 0
-        locked.save(update_fields=["status", "progress_done", "progress_total"])
-        if locked.row_count > settings.CATALOGUE_JOB_THRESHOLD_ROWS:
+        locked.save(update_fields=["status", "progress_done", "progress_total", "updated_at"])
+        if in_job is None:
+            in_job = locked.row_count > settings.CATALOGUE_JOB_THRESHOLD_ROWS
+        if in_job:
             from .jobs import apply_import
 
             enqueue_on_commit(apply_import, locked.pk)
@@ -223,57 +207,75 @@ def confirm_upload(*, record: CatalogueImport) -> CatalogueImport:
 
 
 def apply_confirmed(record: CatalogueImport) -> None:
-    """Write a confirmed import (the job behind large uploads); safe to run twice.
+    """Write a confirmed import from the tasks kept at its preview; safe to run twice.
 
-    The file is read before taking any lock; the record is then locked and
-    re-checked, so a second run finds it done and does nothing. When the
-    catalogue changed since the preview, the import goes back to preview with
-    the new changes instead of writing anything the user has not seen.
+    The record is locked and re-checked, so a second run finds it done and does
+    nothing. When the catalogue changed since the preview, the import goes back
+    to preview with the new changes instead of writing anything the user has
+    not seen.
     """
-    if record.status != Status.APPLYING or record.content is None:
-        return
-    data = bytes(record.content)
-    try:
-        parsed = _read(record, data, check=False)
-    except RefusedFile as refused:
-        parsed = ParsedWorkbook(problems=[refused.problem])
     with transaction.atomic():
         record = CatalogueImport.objects.select_for_update().get(pk=record.pk)
         if record.status != Status.APPLYING:
             return
-        if parsed.problems:  # the catalogue's groups changed under the file
-            _finish(record, Status.FAILED, errors=[p.as_stored() for p in parsed.problems])
+        if not record.rows:  # never an empty plan: it would retire the whole catalogue
+            _finish(record, Status.FAILED, errors=[Problem("no_tasks").as_stored()])
             return
+        groups = {group.pk: group for group in TaskGroup.objects.all()}
+        try:
+            tasks = [ParsedTask.from_stored(row, groups) for row in record.rows]
+        except KeyError:
+            _finish(record, Status.FAILED, errors=[Problem("groups_changed").as_stored()])
+            return
+        parsed = ParsedWorkbook(sheet=record.sheet_name, tasks=tasks)
         try:
             plan = apply_plan(parsed, expected_fingerprint=record.fingerprint)
         except PlanChanged:
-            plan = plan_import(parsed)
-            _store_plan(record, parsed, plan)
-            record.changes = plan.stored_changes()
-            record.fingerprint = plan.fingerprint
+            _store_preview(record, parsed, plan_import(parsed))
             record.status = Status.PREVIEW
             record.save()
             return
-        _store_plan(record, parsed, plan)
+        _store_preview(record, parsed, plan)
         _finish(record, Status.APPLIED)
         if record.change_count:
             catalogue_changed.send(sender=CatalogueImport, catalogue_import=record)
 
 
-def mark_failed(record_id: int) -> None:
-    """End an import whose job broke on something unforeseen, so no scan retries it forever."""
+def start_job(record_id: int) -> CatalogueImport | None:
+    """Count one more run of a waiting import's job; the record, or None to stop.
+
+    A job killed by its hard time limit or by the system (out of memory) ends
+    nothing, so the periodic scan would send it again and again. After
+    ``MAX_JOB_RUNS`` runs the import fails with the reason instead.
+    """
+    counted = CatalogueImport.objects.filter(
+        pk=record_id, status__in=CatalogueImport.WAITING
+    ).update(job_runs=F("job_runs") + 1, updated_at=timezone.now())
+    if not counted:
+        return None  # done, cancelled or deleted meanwhile
+    record = CatalogueImport.objects.get(pk=record_id)
+    if record.job_runs > MAX_JOB_RUNS:
+        mark_failed(record_id, Problem("job_gave_up", params={"count": MAX_JOB_RUNS}))
+        return None
+    return record
+
+
+def mark_failed(record_id: int, problem: Problem | None = None) -> None:
+    """End an import whose job broke, so no scan retries it forever."""
+    problem = problem or Problem("unreadable", params={"detail": "internal error"})
     CatalogueImport.objects.filter(pk=record_id, status__in=CatalogueImport.WAITING).update(
         status=Status.FAILED,
         content=None,
+        rows=[],
         finished_at=timezone.now(),
-        errors=[Problem("unreadable", params={"detail": "internal error"}).as_stored()],
+        errors=[problem.as_stored()],
     )
 
 
 def cancel_upload(*, record: CatalogueImport) -> None:
     """Drop a previewed import; raises ``ValidationError`` if it is past that."""
     updated = CatalogueImport.objects.filter(pk=record.pk, status=Status.PREVIEW).update(
-        status=Status.CANCELLED, content=None, finished_at=timezone.now()
+        status=Status.CANCELLED, content=None, rows=[], finished_at=timezone.now()
     )
     if not updated:
         raise ValidationError(_("This import is no longer waiting for confirmation."))
@@ -285,5 +287,39 @@ def stale_waiting_imports() -> list[CatalogueImport]:
     return list(
         CatalogueImport.objects.filter(
             status__in=CatalogueImport.WAITING, updated_at__lt=stale
-        ).defer("content")
+        ).defer("content", "rows")
     )
+
+
+# --- Helpers --------------------------------------------------------------------------------
+
+
+def _finish(record: CatalogueImport, status: str, **values: Any) -> None:
+    """End ``record`` in ``status``; what it kept of the file goes."""
+    for name, value in values.items():
+        setattr(record, name, value)
+    record.status = status
+    record.finished_at = timezone.now()
+    record.content = None
+    record.rows = []
+    record.save()
+
+
+def _store_preview(record: CatalogueImport, parsed: ParsedWorkbook, plan: Plan) -> None:
+    """Copy what an import does, or would do, onto its record (not saved)."""
+    record.sheet_name = parsed.sheet[:100]
+    record.row_count = len(parsed.tasks)
+    for kind, count in plan.counts.items():
+        setattr(record, kind, count)
+    record.changes = plan.stored_changes()
+    record.fingerprint = plan.fingerprint
+    record.active_before = plan.active_before
+
+
+def _progress_for(record: CatalogueImport) -> Callable[[int, int], None]:
+    def report(done: int, total: int) -> None:
+        CatalogueImport.objects.filter(pk=record.pk).update(
+            progress_done=done, progress_total=total, updated_at=timezone.now()
+        )
+
+    return report

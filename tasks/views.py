@@ -76,7 +76,9 @@ def export(request: HttpRequest) -> HttpResponse:
 def import_list(request: HttpRequest) -> HttpResponse:
     if not access.can_import(request.user):
         raise PermissionDenied
-    imports = CatalogueImport.objects.select_related("created_by").defer("content", "changes")
+    imports = CatalogueImport.objects.select_related("created_by").defer(
+        "content", "changes", "rows"
+    )
     page = Paginator(imports, 50).get_page(request.GET.get("page"))
     return render(request, "tasks/import_list.html", {"page": page})
 

@@ -2,13 +2,19 @@
 
 An ``.xlsx`` file is a zip archive of XML parts. Everything here reads only the
 archive's directory and the first bytes of each part, so a hostile file (a zip
-bomb, an entity trick, a renamed PNG) is refused in milliseconds.
+bomb, an entity trick, a renamed PNG, a small file with a huge shared strings
+or styles part) is refused in milliseconds.
+
+The parser reads shared strings and styles whole, whatever the number of rows,
+so every XML part is capped on its own, and the unpacked size of all of them
+tells how long reading will take (``CheckedWorkbook.parsed_bytes``).
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from .problems import Problem, RefusedFile
@@ -17,18 +23,33 @@ ALLOWED_EXTENSIONS = (".xlsx", ".xlsm")
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
 MAX_PARTS = 500
-MAX_UNPACKED_BYTES = 150 * 1024 * 1024
+MB = 1024 * 1024
+MAX_UNPACKED_BYTES = 150 * MB
+# Every part of a 200-task overview unpacks to well under 1 MB. A sheet is read
+# row by row and MAX_ROWS bounds it too; other parts (shared strings, styles,
+# the workbook, the theme...) are parsed whole, so they get a tighter cap.
+MAX_SHEET_BYTES = 64 * MB
+MAX_PART_BYTES = 16 * MB
+PARSED_SUFFIXES = (".xml", ".rels", ".vml")
 XML_SNIFF_BYTES = 4096
 _UNSAFE_XML = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
 
 
-def check_upload(data: bytes, file_name: str, *, max_bytes: int) -> None:
+@dataclass(frozen=True)
+class CheckedWorkbook:
+    """What the checks learnt about a workbook that passed them."""
+
+    parsed_bytes: int  # unpacked size of every part a parser may read
+
+
+def check_upload(data: bytes, file_name: str, *, max_bytes: int) -> CheckedWorkbook:
     """Refuse ``data`` unless it looks like a workbook that is safe to parse.
 
     Raises :class:`RefusedFile` with the first reason found. Checks, in order:
     size, extension, file signature, archive directory (damage, encryption,
-    part count, declared unpacked size), presence of a workbook part, and
-    document type declarations at the start of every XML part.
+    part count, declared unpacked size of the whole and of each XML part),
+    presence of a workbook part, and document type declarations at the start
+    of every XML part.
     """
     if not data:
         raise RefusedFile(Problem("empty"))
@@ -53,6 +74,13 @@ def check_upload(data: bytes, file_name: str, *, max_bytes: int) -> None:
         ):
             raise RefusedFile(Problem("not_xlsx"))
         _check_xml_parts(archive, members)
+    return CheckedWorkbook(
+        parsed_bytes=sum(m.file_size for m in members if m.filename.endswith(PARSED_SUFFIXES))
+    )
+
+
+def _is_sheet(name: str) -> bool:
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
 
 
 def _check_directory(members: list[zipfile.ZipInfo]) -> None:
@@ -65,14 +93,24 @@ def _check_directory(members: list[zipfile.ZipInfo]) -> None:
     # zipfile stops at the declared size and fails the CRC check beyond it, so
     # the declared sizes bound what the parser can be made to inflate.
     if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
-        raise RefusedFile(
-            Problem("unpacks_too_large", params={"limit": MAX_UNPACKED_BYTES // (1024 * 1024)})
-        )
+        raise RefusedFile(Problem("unpacks_too_large", params={"limit": MAX_UNPACKED_BYTES // MB}))
+    for member in members:
+        if not member.filename.endswith(PARSED_SUFFIXES):
+            continue
+        limit = MAX_SHEET_BYTES if _is_sheet(member.filename) else MAX_PART_BYTES
+        if member.file_size > limit:
+            size = max(1, round(member.file_size / MB))
+            raise RefusedFile(
+                Problem(
+                    "part_too_large",
+                    params={"part": member.filename[:100], "size": size, "limit": limit // MB},
+                )
+            )
 
 
 def _check_xml_parts(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
     for member in members:
-        if not member.filename.endswith((".xml", ".rels", ".vml")):
+        if not member.filename.endswith(PARSED_SUFFIXES):
             continue
         try:
             with archive.open(member) as part:
@@ -81,26 +119,3 @@ def _check_xml_parts(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -
             raise RefusedFile(Problem("damaged")) from exc
         if any(marker in head for marker in _UNSAFE_XML):
             raise RefusedFile(Problem("unsafe_xml"))
-
-
-def count_rows(data: bytes) -> int:
-    """The number of rows in the largest sheet of a checked workbook.
-
-    Counts ``<row`` elements in the sheet XML rather than trusting the declared
-    dimension, which hand-edited and generated files often get wrong.
-    """
-    largest = 0
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for member in archive.infolist():
-            if not member.filename.startswith("xl/worksheets/") or not member.filename.endswith(
-                ".xml"
-            ):
-                continue
-            count, tail = 0, b""
-            with archive.open(member) as part:
-                while chunk := part.read(1024 * 1024):
-                    window = tail + chunk
-                    count += window.count(b"<row ") + window.count(b"<row>")
-                    tail = window[-4:]  # too short to hold a whole "<row " twice
-            largest = max(largest, count)
-    return largest

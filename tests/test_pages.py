@@ -1,5 +1,6 @@
 """Login by default, Dutch first with English selectable, the health check."""
 
+import gettext as gettext_module
 from pathlib import Path
 
 import pytest
@@ -24,10 +25,38 @@ def test_login_page_is_dutch_by_default(client):
 
 def test_english_can_be_chosen(client, reader):
     client.force_login(reader)
+    dutch_page = client.get(reverse("tasks:catalogue")).content.decode()
+    assert "Takencatalogus" in dutch_page and "Task catalogue" not in dutch_page
     response = client.post(reverse("set_language"), {"language": "en", "next": "/catalogue/"})
     assert response.status_code == 302
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     page = client.get(reverse("tasks:catalogue")).content.decode()
-    assert "Task catalogue" in page and '<html lang="en">' in page
+    assert '<html lang="en">' in page
+    assert "Task catalogue" in page and "Takencatalogus" not in page
+    # The source strings are English too, so the page alone cannot tell whether
+    # there is an English catalogue: Django must find ours, and it must list every
+    # message the Dutch one does.
+    assert gettext_module.find("django", str(settings.LOCALE_PATHS[0]), ["en"]) is not None
+    catalogues = Path(settings.BASE_DIR) / "locale"
+    english = message_ids(catalogues / "en" / "LC_MESSAGES" / "django.po")
+    dutch = message_ids(catalogues / "nl" / "LC_MESSAGES" / "django.po")
+    assert "Task catalogue" in english
+    assert dutch - english == set()
+
+
+def message_ids(path: Path) -> set[str]:
+    """The msgid of every entry of a .po file, continuation lines joined."""
+    found: set[str] = set()
+    current: list[str] | None = None
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        if line.startswith("msgid "):
+            current = [line.removeprefix("msgid ").strip('"')]
+        elif current is not None and line.startswith('"'):
+            current.append(line.strip('"'))
+        elif current is not None:
+            found.add("".join(current))
+            current = None
+    return found - {""}
 
 
 def test_logging_in_and_out(client, reader):

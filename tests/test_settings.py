@@ -37,7 +37,7 @@ def test_production_refuses_debug():
         "check",
         ICTTEAM_PRODUCTION="true",
         DJANGO_DEBUG="true",
-        DJANGO_SECRET_KEY="x" * 60,
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="ictteam.example.org",
         DATABASE_URL="sqlite:///unused.sqlite3",
     )

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tasks.models import CatalogueImport, Task
+from tasks.models import CatalogueImport, Task, TaskGroup
 from tests.tasks.workbooks import workbook_bytes
 
 from .conftest import assert_accessible, log_in
@@ -88,3 +88,35 @@ def test_catalogue_on_a_phone(page: Page, live_server, browser_maintainer):
     expect(page.get_by_role("link", name="Imports", exact=True)).to_be_visible()
     assert re.search(r"/catalogue/", page.url)
     assert_accessible(page)
+
+
+def test_a_preview_that_retires_much_of_the_catalogue_says_so_first(
+    page: Page, live_server, browser_maintainer, tmp_path
+):
+    technical = TaskGroup.objects.get(kind="technical")
+    for code in ("T1", "T2", "T3", "T4"):
+        Task.objects.create(code=code, title=f"Taak {code}", group=technical)
+    path = tmp_path / "deel.xlsx"
+    path.write_bytes(workbook_bytes([["Nr.", "Taak", "Groep"], ["T1", "Taak T1", "Technisch"]]))
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server, "beheerder")
+    page.goto(f"{live_server.url}/catalogue/imports/new/")
+    page.get_by_label("Werkmap met het takenoverzicht").set_input_files(path)
+    page.get_by_role("button", name="Toon de wijzigingen").click()
+
+    warning = page.get_by_role("alert").filter(has_text="meer dan een kwart van de catalogus")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("Deze import zet 3 van de 4 actieve taken buiten gebruik")
+    confirm = page.get_by_role("button", name="Bevestigen en importeren")
+    warning_box, confirm_box = warning.bounding_box(), confirm.bounding_box()
+    assert warning_box and confirm_box and warning_box["y"] < confirm_box["y"]
+    assert warning_box["x"] + warning_box["width"] <= 390
+    assert_accessible(page)
+    assert Task.objects.active().count() == 4  # nothing written before confirming
+
+    confirm.focus()
+    page.keyboard.press("Enter")
+    expect(
+        page.get_by_role("status").filter(has_text="De catalogus is geïmporteerd.")
+    ).to_be_visible()
+    assert list(Task.objects.active().values_list("code", flat=True)) == ["T1"]

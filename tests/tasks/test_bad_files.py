@@ -10,7 +10,7 @@ from tasks import importer
 from tasks.models import CatalogueImport, Task
 from tasks.services import import_file
 
-from .workbooks import add_part, replace_part, simple_rows, workbook_bytes
+from .workbooks import SIMPLE_HEADER, add_part, replace_part, simple_rows, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +156,64 @@ def test_refusals_are_recorded_with_name_and_hash():
     assert record.file_name == "x.xlsx"
     assert len(record.file_sha256) == 64
     assert record.errors == [{"code": "not_xlsx", "sheet": "", "cell": "", "params": {}}]
+
+
+EMPTY_SHARED_STRINGS = (
+    b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"></sst>'
+)
+
+
+def inflated(data: bytes, name: str, size: int) -> bytes:
+    """``data`` with part ``name`` (added if missing) padded to ``size`` bytes.
+
+    The padding is an XML comment before the closing tag: well-formed, and
+    almost nothing once compressed, as in the files that tie up a parser.
+    """
+    parts = zipfile.ZipFile(io.BytesIO(data))
+    present = name in parts.namelist()
+    body = parts.read(name) if present else EMPTY_SHARED_STRINGS
+    close = body.rindex(b"</")
+    padding = b"<!--" + b"x" * (size - len(body) - 7) + b"-->"
+    content = body[:close] + padding + body[close:]
+    return replace_part(data, name, content) if present else add_part(data, name, content)
+
+
+def test_a_huge_shared_strings_part_in_a_small_file_is_refused_before_parsing():
+    # Far under the cap on the whole archive: the part's own cap refuses it.
+    data = inflated(workbook_bytes(simple_rows(4)), "xl/sharedStrings.xml", 20 * 1024 * 1024)
+    assert len(data) < 1_000_000
+    assert refused(data) == "part_too_large"
+
+
+def test_a_huge_styles_part_is_refused_before_parsing():
+    data = inflated(workbook_bytes(simple_rows(4)), "xl/styles.xml", 40 * 1024 * 1024)
+    assert len(data) < 1_000_000
+    outcome = import_file(data=data, file_name="taken.xlsx", dry_run=False)
+    assert [p.code for p in outcome.problems] == ["part_too_large"]
+    message = outcome.problems[0].message
+    assert "xl/styles.xml" in message and "40 MB" in message and "16 MB" in message
+    assert "ruim onder 1 MB" in message
+
+
+def test_a_part_just_under_its_cap_is_accepted(settings):
+    data = inflated(workbook_bytes(simple_rows(4)), "xl/styles.xml", 2 * 1024 * 1024)
+    outcome = import_file(data=data, file_name="taken.xlsx", dry_run=False)
+    assert outcome.ok, outcome.problems
+    assert Task.objects.count() == 4
+
+
+def test_a_sheet_has_its_own_larger_cap():
+    data = inflated(workbook_bytes(simple_rows(4)), "xl/worksheets/sheet1.xml", 70 * 1024 * 1024)
+    outcome = import_file(data=data, file_name="taken.xlsx", dry_run=False)
+    assert [p.code for p in outcome.problems] == ["part_too_large"]
+    assert outcome.problems[0].params["limit"] == 64
+
+
+def test_a_workbook_without_task_rows_is_refused():
+    data = workbook_bytes([SIMPLE_HEADER])
+    assert refused(data) == "no_tasks"
+
+
+def test_blank_and_total_rows_are_no_tasks():
+    data = workbook_bytes([SIMPLE_HEADER, [], [None, "Totaal", None, None, None, None, 0]])
+    assert refused(data) == "no_tasks"

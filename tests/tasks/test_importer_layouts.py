@@ -165,16 +165,50 @@ def test_numeric_codes_lose_their_spurious_decimals(groups):
     assert [t.code for t in parsed.tasks] == ["1", "2", "2.1"]
 
 
-def test_formula_cells_read_their_saved_values(groups):
+def formula_workbook(*rows: list[object]) -> bytes:
+    """A workbook as openpyxl saves it: formulas without a calculated value."""
     book = Workbook()
     sheet = book.active
-    sheet.append(["Taak", "Groep", "Uren"])
-    sheet.append(["Wifi", "Technisch", "=2*6"])
+    sheet.title = "Taken"
+    for row in rows:
+        sheet.append(row)
     stream = io.BytesIO()
     book.save(stream)
-    parsed = read(stream.getvalue())
-    # openpyxl saves no cached value, so a never-calculated formula reads as unknown.
-    assert parsed.tasks[0].hours_per_year is None
+    return stream.getvalue()
+
+
+def test_formula_cells_read_their_saved_values(groups):
+    data = formula_workbook(["Taak", "Groep", "Uren"], ["Wifi", "Technisch", "=2*6"])
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    calculated = sheet.replace(b"<f>2*6</f>", b"<f>2*6</f><v>12</v>")
+    assert calculated != sheet
+    parsed = read(replace_part(data, "xl/worksheets/sheet1.xml", calculated))
+    assert parsed.problems == []
+    assert parsed.tasks[0].hours_per_year == Decimal("12.00")
+
+
+def test_hours_formula_without_a_value_is_reported_not_read_as_unknown(groups):
+    data = formula_workbook(
+        ["Taak", "Groep", "Uren"], ["Wifi", "Technisch", "=2*6"], ["Back-ups", "Technisch", 4]
+    )
+    parsed = read(data)
+    assert [t.title for t in parsed.tasks] == ["Back-ups"]
+    assert [(p.code, p.cell, p.params) for p in parsed.problems] == [
+        ("formula_without_value", "C2", {"formula": "=2*6"})
+    ]
+    message = parsed.problems[0].message
+    assert "formule (=2*6) maar geen waarde" in message and "bewaar ze daar" in message
+
+
+def test_title_formula_without_a_value_is_not_called_a_missing_title(groups):
+    data = formula_workbook(
+        ["Code", "Taak", "Groep"],
+        ["T1", '=CONCATENATE("Wi", "fi")', "Technisch"],
+        ["T2", "Back-ups", "Technisch"],
+    )
+    parsed = read(data)
+    assert [(p.code, p.cell) for p in parsed.problems] == [("formula_without_value", "B2")]
+    assert parsed.problems[0].params["formula"] == '=CONCATENATE("Wi", "fi")'
 
 
 def test_xlsm_workbook_is_read_as_values_and_its_macros_ignored(groups):

@@ -22,6 +22,7 @@ Status = CatalogueImport.Status
 @pytest.mark.parametrize("broker", ["memory", pytest.param("redis", marks=pytest.mark.redis)])
 def test_a_real_worker_reads_and_writes_a_large_import(broker, settings, maintainer, standard_data):
     settings.CATALOGUE_JOB_THRESHOLD_ROWS = 5
+    settings.CATALOGUE_JOB_THRESHOLD_BYTES = 1000
     url = "memory://" if broker == "memory" else redis_url()
     with celery_broker(url) as app, start_worker(app, perform_ping_check=False, pool="solo"):
         with transaction.atomic():
@@ -41,6 +42,7 @@ def test_an_import_left_waiting_by_a_dead_broker_is_resumed(
     settings, maintainer, django_capture_on_commit_callbacks
 ):
     settings.CATALOGUE_JOB_THRESHOLD_ROWS = 5
+    settings.CATALOGUE_JOB_THRESHOLD_BYTES = 1000
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

@@ -89,6 +89,9 @@ class TestCatalogue:
         client.force_login(reader)
         response = client.get(reverse("tasks:catalogue"), {"group": "999", "frequency": "x"})
         assert response.status_code == 200
+        form = response.context["form"]
+        assert set(form.errors) == {"group", "frequency"}
+        assert titles(response) == ["Wifi beheren", "Coaching in de klas"]
 
     def test_task_detail(self, client, reader, tasks):
         client.force_login(reader)
@@ -225,6 +228,7 @@ class TestImportFlow:
         self, client, maintainer, settings, django_capture_on_commit_callbacks
     ):
         settings.CATALOGUE_JOB_THRESHOLD_ROWS = 5
+        settings.CATALOGUE_JOB_THRESHOLD_BYTES = 1000
         client.force_login(maintainer)
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             upload(client, workbook_bytes(simple_rows(10)))

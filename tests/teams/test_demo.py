@@ -1,6 +1,7 @@
 """The demo data other tooling relies on."""
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -59,7 +60,7 @@ def test_seed_demo_refuses_production(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     env.update(
         ICTTEAM_PRODUCTION="true",
-        DJANGO_SECRET_KEY="x" * 60,
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="ictteam.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
     )

@@ -1,7 +1,8 @@
-"""``manage.py import_catalogue PATH [--dry-run] [--json]``.
+"""``manage.py import_catalogue PATH [--dry-run] [--allow-retire] [--json]``.
 
-Exit status: 0 on success; 1 when the file is refused or has invalid rows
-(nothing written); 2 on usage errors. With ``--json`` exactly one JSON object
+Exit status: 0 on success; 1 when the file is refused, has invalid rows, or
+would retire more than a quarter of the active catalogue without
+``--allow-retire`` (nothing written); 2 on usage errors. With ``--json`` exactly one JSON object
 is printed on stdout.
 """
 
@@ -22,6 +23,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="report what would change; write nothing"
         )
+        parser.add_argument(
+            "--allow-retire",
+            action="store_true",
+            help="retire the tasks missing from the workbook even when they are more than a "
+            "quarter of the active catalogue",
+        )
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -32,7 +39,10 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps({"error": message}))
             raise CommandError(message, returncode=2)
         outcome = import_file(
-            data=path.read_bytes(), file_name=path.name, dry_run=options["dry_run"]
+            data=path.read_bytes(),
+            file_name=path.name,
+            dry_run=options["dry_run"],
+            allow_retire=options["allow_retire"],
         )
         result = outcome.as_json()
         if options["json"]:

@@ -1,0 +1,64 @@
+"""Password guessing is locked out per account and, over all accounts, per address."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "unused-Pass-123"
+
+
+def log_in(client, username, password, address="203.0.113.7"):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+@pytest.fixture
+def accounts(db):
+    return [User.objects.create_user(f"leerkracht{n}", password=PASSWORD) for n in range(12)]
+
+
+@pytest.fixture
+def limits(settings):
+    settings.AXES_FAILURE_LIMIT = 5
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 40
+
+
+def test_spraying_many_accounts_from_one_address_locks_the_address(client, accounts, limits):
+    # Four guesses per account: under the per-account limit of five, 40 in all.
+    answers = [
+        log_in(client, account.username, f"guess-{attempt}").status_code
+        for account in accounts[:10]
+        for attempt in range(4)
+    ]
+    assert answers == [200] * 39 + [429]  # the 40th failure locks the address
+    response = log_in(client, accounts[11].username, PASSWORD)
+    assert response.status_code == 429
+    assert "Te veel mislukte aanmeldpogingen" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_below_the_address_limit_other_accounts_still_log_in(client, accounts, limits):
+    for account in accounts[:9]:  # 36 failures: under 40
+        for attempt in range(4):
+            log_in(client, account.username, f"guess-{attempt}")
+    response = log_in(client, accounts[11].username, PASSWORD)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(accounts[11].pk)
+
+
+def test_a_locked_address_does_not_lock_another_address(client, accounts, limits):
+    for account in accounts[:10]:
+        for attempt in range(4):
+            log_in(client, account.username, f"guess-{attempt}")
+    response = log_in(client, accounts[11].username, PASSWORD, address="198.51.100.20")
+    assert response.status_code == 302
+
+
+def test_one_account_is_still_locked_at_its_own_lower_limit(client, accounts, limits):
+    for attempt in range(5):
+        log_in(client, accounts[0].username, f"guess-{attempt}")
+    assert log_in(client, accounts[0].username, PASSWORD).status_code == 429
+    assert log_in(client, accounts[1].username, PASSWORD).status_code == 302
