@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from . import services, workload
+from .reminders import scan
 
 
 @shared_task
@@ -23,3 +24,15 @@ def recalculate_requested_job() -> int:
 def recalculate_all_job() -> None:
     """The nightly run: every school's figures, set-wise."""
     workload.recalculate_all()
+
+
+@shared_task
+def send_reminders_job() -> int:
+    """The daily reminder scan for today: record what is due, then send the digests."""
+    return scan.run_scan().sent
+
+
+@shared_task
+def send_pending_digests_job() -> int:
+    """Send the digests a failing mail server held back (every quarter of an hour)."""
+    return scan.send_digests()

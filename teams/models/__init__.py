@@ -1,6 +1,15 @@
 """The teams app's models, one module per area; import them from here."""
 
 from .organisation import Membership, School, SchoolGroup, SchoolYear
+from .reminders import (
+    Digest,
+    Occurrence,
+    Reminder,
+    ReminderSettings,
+    Rhythm,
+    Schedule,
+    SchoolReminderPolicy,
+)
 from .staff import (
     HOURS_PER_WEEK_FULL_TIME,
     HOURS_PER_YEAR_FULL_TIME,
@@ -30,11 +39,18 @@ __all__ = [
     "Appointment",
     "Assignment",
     "Budget",
+    "Digest",
     "Job",
     "Membership",
+    "Occurrence",
+    "Reminder",
+    "ReminderSettings",
+    "Rhythm",
     "Role",
+    "Schedule",
     "School",
     "SchoolGroup",
+    "SchoolReminderPolicy",
     "SchoolTask",
     "SchoolYear",
     "StaffMember",
