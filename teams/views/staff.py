@@ -16,6 +16,7 @@ from .. import access, services
 from ..distribution import member_summary
 from ..forms import RoleForm, StaffForm
 from ..models import Appointment, Budget, Role, School, SchoolYear, StaffMember, StaffRole
+from ..reminders import overdue
 
 
 def _staff_url(school: School, year: SchoolYear) -> str:
@@ -249,6 +250,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         {
             "member": member,
             "summaries": summaries,
+            "overdue": overdue.for_member(member),
             "year": year,
             "years": SchoolYear.objects.all(),
         },

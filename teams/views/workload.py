@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from .. import access, services
 from ..dashboard import school_dashboard
 from ..models import SchoolYear
+from ..reminders import overdue
 from ..workload import request_recalculation
 
 
@@ -34,6 +35,7 @@ def dashboard(request: HttpRequest, school_id: int) -> HttpResponse:
             "data": data,
             "groups": data.groups(),
             "chart_data": data.chart_data(),
+            "overdue": overdue.for_school(school),
             "can_manage": rights.can_manage_school(school.pk),
             "years": SchoolYear.objects.all(),
         },
