@@ -23,7 +23,7 @@ YEARLY_ON = {
     "A08": (9, 15), "A11": (2, 28), "A12": (7, 31),
 }  # fmt: skip
 MONTHLY_ON = {"B05": 15, "B07": 20, "B13": 5}
-LEAD_DAYS = {
+LEAD_DAYS: dict[str, int] = {
     Rhythm.YEARLY: 14, Rhythm.TRIMESTER: 7, Rhythm.MONTHLY: 3, Rhythm.WEEKLY: 0,
 }  # fmt: skip
 
