@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -48,7 +49,8 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
         if member
         else Reminder.objects.none()
     )
-    page = Paginator(reminders.order_by("read_at", "-created_at", "-pk"), 50).get_page(
+    unread_first = F("read_at").asc(nulls_first=True)
+    page = Paginator(reminders.order_by(unread_first, "-created_at", "-pk"), 50).get_page(
         request.GET.get("page")
     )
     return render(

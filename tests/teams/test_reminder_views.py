@@ -253,3 +253,14 @@ def test_the_reminder_list_costs_the_same_queries_with_many_rows(
         response = client.get(reverse("teams:reminders"))
     assert response.status_code == 200
     assert len(response.context["page"]) == 50
+
+
+def test_unread_reminders_come_first(client, world, due):
+    older = Reminder.objects.get(staff_member=world.staff[2])
+    read = Reminder.objects.create(
+        staff_member=world.staff[2], kind="due", key="read", school=world.school, title="Gelezen",
+        read_at=timezone.now(),
+    )  # fmt: skip
+    client.force_login(world.staff_user)
+    shown = list(client.get(reverse("teams:reminders")).context["page"])
+    assert shown == [older, read]
