@@ -122,3 +122,6 @@ class AssignmentAdmin(SimpleHistoryAdmin):
         if obj is not None:
             return ["school_task", "school_year"]
         return []
+
+
+from .reminders import admin as reminder_admin  # noqa: E402, F401  (registers its pages)

@@ -264,3 +264,11 @@ def test_unread_reminders_come_first(client, world, due):
     client.force_login(world.staff_user)
     shown = list(client.get(reverse("teams:reminders")).context["page"])
     assert shown == [older, read]
+
+
+@pytest.mark.parametrize("model", ["schedule", "occurrence", "reminder", "digest"])
+def test_the_admin_lists_reminder_records_read_only(client, world, due, model):
+    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    assert client.get(reverse(f"admin:teams_{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:teams_{model}_add")).status_code == 403
