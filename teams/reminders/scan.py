@@ -179,7 +179,7 @@ def send_digests() -> int:
                 digest = (
                     Digest.objects.select_for_update(skip_locked=True)
                     .filter(pk=pk, sent_at__isnull=True, skipped=False)
-                    .select_related("staff_member")
+                    .select_related("staff_member__reminder_settings")
                     .first()
                 )
                 if digest is None:
@@ -215,8 +215,10 @@ def build_message(digest: Digest) -> EmailMultiAlternatives | None:
     ]
     if not items or not member.email:
         return None
-    pref = ReminderSettings.objects.filter(staff_member=member).first()
-    language = pref.language if pref else settings.LANGUAGE_CODE
+    try:
+        language = member.reminder_settings.language
+    except ReminderSettings.DoesNotExist:
+        language = settings.LANGUAGE_CODE
     context = {
         "member": member,
         "groups": _grouped(items),
