@@ -177,7 +177,7 @@ def send_digests() -> int:
         try:
             with transaction.atomic():
                 digest = (
-                    Digest.objects.select_for_update(skip_locked=True)
+                    Digest.objects.select_for_update(skip_locked=True, of=("self",))
                     .filter(pk=pk, sent_at__isnull=True, skipped=False)
                     .select_related("staff_member__reminder_settings")
                     .first()
