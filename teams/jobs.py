@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from ictteam.celery import enqueue_on_commit
+
 from . import services, workload
 from .reminders import scan
 
@@ -26,10 +28,24 @@ def recalculate_all_job() -> None:
     workload.recalculate_all()
 
 
+# On a busy day the e-mails are shared by several sender jobs, one per this many digests.
+DIGESTS_PER_SENDER = 500
+MAX_SENDERS = 8
+
+
 @shared_task
 def send_reminders_job() -> int:
-    """The daily reminder scan for today: record what is due, then send the digests."""
-    return scan.run_scan().sent
+    """The daily reminder scan for today: record what is due, then hand the digests to senders.
+
+    Senders lock each digest while sending it, so several can share the outbox;
+    returns how many were started.
+    """
+    scan.run_scan(send=False)
+    pending = scan.pending_digests()
+    senders = min(MAX_SENDERS, -(-pending // DIGESTS_PER_SENDER))
+    for _ in range(senders):
+        enqueue_on_commit(send_pending_digests_job)
+    return senders
 
 
 @shared_task

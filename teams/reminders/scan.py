@@ -40,14 +40,21 @@ class ScanResult:
     sent: int
 
 
-def run_scan(*, on: date | None = None) -> ScanResult:
-    """Everything the daily job does, for the day ``on`` (default today); safe to run twice."""
+def run_scan(*, on: date | None = None, send: bool = True) -> ScanResult:
+    """Everything the daily job does, for the day ``on`` (default today); safe to run twice.
+
+    With ``send`` false the digests stay in the outbox for senders to share.
+    """
     day = on or timezone.localdate()
     occurrences = record_occurrences(on=day)
     reminders = record_reminders(on=day)
     digests = gather_digests(on=day)
-    sent = send_digests()
+    sent = send_digests() if send else 0
     return ScanResult(occurrences, reminders, digests, sent)
+
+
+def pending_digests() -> int:
+    return Digest.objects.filter(sent_at__isnull=True, skipped=False).count()
 
 
 def _due_within_lead(schedule: Schedule, on: date) -> tuple[list[date], date | None]:

@@ -515,3 +515,20 @@ def test_a_scan_costs_the_same_queries_for_20_or_40_due_occurrences(cast):
     assert result.occurrences == 40
     assert result.sent == 3  # the same three people
     assert len(forty) == len(twenty)
+
+
+def test_the_daily_job_records_then_hands_the_digests_to_a_sender(
+    cast, django_capture_on_commit_callbacks
+):
+    from teams.jobs import send_reminders_job
+
+    yearly(cast.task, date(2027, 8, 15), lead=0)
+    morning = datetime(2027, 8, 15, 6, 30, tzinfo=BRUSSELS)
+    with (
+        time_machine.travel(morning, tick=False),
+        django_capture_on_commit_callbacks(execute=True) as sent_after_commit,
+    ):
+        assert send_reminders_job() == 1
+    assert len(sent_after_commit) == 1
+    assert [m.to for m in mail.outbox] == [[cast.responsible.email]]
+    assert not Digest.objects.filter(sent_at__isnull=True).exists()
