@@ -43,14 +43,14 @@ def prepare() -> tuple[int, int]:
 
     from teams.models import Membership, School, SchoolYear, StaffWorkload
     from teams.scale import seed_scale
-    from teams.workload import recalculate_all
+    from teams.workload import recalculate
 
     call_command("migrate", verbosity=0)
     if not School.objects.filter(name__startswith="Schaalschool ").exists():
         seed_scale(schools=40, staff_per_school=30, tasks_per_school=150)
     year = SchoolYear.current()
     if not StaffWorkload.objects.filter(school_year=year).exists():
-        recalculate_all(year)
+        recalculate(list(School.objects.values_list("pk", flat=True)), year)
     school = School.objects.filter(name__startswith="Schaalschool ").order_by("pk").first()
     assert school is not None
     user, _ = User.objects.get_or_create(username="bench.coordinator")

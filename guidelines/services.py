@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -345,6 +346,20 @@ class OverdueStep:
     @property
     def target_date(self) -> date | None:
         return self.step.plan.target_date if self.step.plan else None
+
+    @property
+    def title(self) -> str:
+        """"Step N. Title", in the active language (reminders and calendar feeds use it)."""
+        return _("Step %(number)s. %(title)s") % {
+            "number": self.step.step.number,
+            "title": self.step.step.title,
+        }
+
+    @property
+    def url(self) -> str:
+        """Where the step is, on its cycle's page."""
+        cycle_url = reverse("guidelines:cycle", args=[self.cycle.school_id, self.cycle.pk])
+        return f"{cycle_url}#step-{self.step.step.key}"
 
 
 def overdue_steps(

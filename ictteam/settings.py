@@ -136,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "teams.reminders.context.bell",
             ],
         },
     },
@@ -242,6 +243,8 @@ EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ICT-team <noreply@ictteam.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address links in e-mails and calendar feeds start with.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Jobs (Celery) --------------------------------------------------------------------------
 
@@ -292,6 +295,16 @@ CELERY_BEAT_SCHEDULE = {
     "workload-nightly": {
         "task": "teams.workload.jobs.nightly_job",
         "schedule": crontab(hour=3, minute=0),
+    },
+    # The daily reminder scan, before the school day starts.
+    "send-reminders-daily": {
+        "task": "teams.jobs.send_reminders_job",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    # Digests a failing mail server held back go out as soon as it answers again.
+    "send-pending-digests": {
+        "task": "teams.jobs.send_pending_digests_job",
+        "schedule": 900.0,
     },
 }
 

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Membership, School, SchoolGroup, SchoolTask, StaffMember
+from .models import Membership, Occurrence, School, SchoolGroup, SchoolTask, StaffMember
 
 Kind = Membership.Kind
 AnyUser = User | AnonymousUser
@@ -153,3 +153,27 @@ def get_staff_member(user: AnyUser, school: School, pk: int) -> StaffMember:
     if member is None:
         raise Http404
     return member
+
+
+def get_occurrence(user: AnyUser, pk: int) -> Occurrence:
+    """An occurrence of a task on the board of one of the account's schools, or one of the
+    person's own tasks; 404 otherwise."""
+    occurrence = (
+        Occurrence.objects.select_related("school_task__catalogue_task", "school_task__school")
+        .filter(pk=pk)
+        .first()
+    )
+    if occurrence is None:
+        raise Http404
+    task = occurrence.school_task
+    rights = access_for(user)
+    if task.school_id is not None:
+        visible = rights.can_view_school(task.school_id)
+    else:
+        visible = rights.is_superuser or (
+            visible_schools(user).filter(school_group_id=task.school_group_id).exists()
+        )
+    mine = task.assignments.filter(staff_member__user_id=user.pk or 0).exists()
+    if not (visible or mine):
+        raise Http404
+    return occurrence

@@ -225,3 +225,6 @@ class AssignmentAdmin(SimpleHistoryAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Assignment]) -> None:
         for assignment in queryset.select_related("school_task", "school_year"):
             self.delete_model(request, assignment)
+
+
+from .reminders import admin as reminder_admin  # noqa: E402, F401  (registers its pages)

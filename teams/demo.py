@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import Permission, User
 from django.db import transaction
+from django.utils import timezone
 
 from guidelines.demo import seed_demo_pilot
 from tasks.models import Task
@@ -34,6 +35,7 @@ from .models import (
     StaffMember,
     StaffRole,
 )
+from .reminders.demo import seed_schedules
 from .workload import recalculate
 
 DEFAULT_CATALOGUE = settings.BASE_DIR / "fixtures" / "takenoverzicht-ict-coordinatie.xlsx"
@@ -248,6 +250,8 @@ def seed_demo(*, password: str) -> list[tuple[str, str]]:
     for name, school in schools.items():
         _distribute({"school": school}, DISTRIBUTION[name], OUTSOURCED[name], members, year)
     _distribute({"school_group": group}, DISTRIBUTION[GROUP], {}, members, year)
+    seed_schedules(school_ids=[s.pk for s in schools.values()], group_ids=[group.pk], year=year,
+                   today=timezone.localdate())  # fmt: skip
     recalculate([school.pk for school in schools.values()], year)
     seed_demo_pilot(schools=list(schools.values()), school_year=year)
     return ACCOUNTS

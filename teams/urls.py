@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, schools, staff, task_list, workload
+from .views import board, reminders, schools, staff, task_list, workload
 
 app_name = "teams"
 
@@ -9,6 +9,14 @@ urlpatterns = [
     path("me/", staff.my_tasks, name="my_tasks"),
     path("groups/<int:group_id>/", schools.group, name="group"),
     path("groups/<int:group_id>/link-staff/", schools.group_link, name="group_link"),
+    path("reminders/", reminders.reminder_list, name="reminders"),
+    path("reminders/<int:reminder_id>/", reminders.reminder_open, name="reminder_open"),
+    path("reminders/settings/", reminders.reminder_settings, name="reminder_settings"),
+    path("reminders/settings/new-address/", reminders.reset_feed, name="reset_feed"),
+    path("reminders/feed/<str:token>.ics", reminders.feed, name="feed"),
+    path("occurrences/<int:occurrence_id>/", reminders.occurrence, name="occurrence"),
+    path("<int:school_id>/reminders/", reminders.school_reminders, name="school_reminders"),
+    path("<int:school_id>/tasks/<int:task_id>/schedule/", reminders.schedule, name="schedule"),
     path("<int:school_id>/", board.board, name="board"),
     path("<int:school_id>/export/", board.export, name="export"),
     path("<int:school_id>/workload/", workload.dashboard, name="workload"),

@@ -1,6 +1,15 @@
 """The teams app's models, one module per area; import them from here."""
 
 from .organisation import Membership, School, SchoolGroup, SchoolYear
+from .reminders import (
+    Digest,
+    Occurrence,
+    Reminder,
+    ReminderSettings,
+    Rhythm,
+    Schedule,
+    SchoolReminderPolicy,
+)
 from .staff import (
     HOURS_PER_WEEK_FULL_TIME,
     HOURS_PER_YEAR_FULL_TIME,
@@ -37,11 +46,18 @@ __all__ = [
     "Appointment",
     "Assignment",
     "Budget",
+    "Digest",
     "Membership",
+    "Occurrence",
     "Post",
+    "Reminder",
+    "ReminderSettings",
+    "Rhythm",
     "Role",
+    "Schedule",
     "School",
     "SchoolGroup",
+    "SchoolReminderPolicy",
     "SchoolTask",
     "SchoolWorkload",
     "SchoolYear",

@@ -17,6 +17,7 @@ from .. import access, assigning
 from ..distribution import build_board, task_row, write_distribution
 from ..forms import AssignmentForm, BulkAssignForm
 from ..models import Assignment, School, SchoolTask, SchoolYear
+from ..reminders import overdue
 
 
 def _board_url(school: School, year: SchoolYear, anchor: str = "") -> str:
@@ -69,6 +70,7 @@ def board(request: HtmxHttpRequest, school_id: int) -> HttpResponse:
             if can_manage and year == SchoolYear.current() and year.next() is None
             else None,
             "query": request.GET.urlencode(),
+            "overdue": overdue.for_school(school),
             "bulk_form": BulkAssignForm(
                 tasks=SchoolTask.objects.none(), staff=access.staff_of(school)
             ),

@@ -30,6 +30,7 @@ from ..models import (
     StaffMember,
     StaffRole,
 )
+from ..reminders import overdue
 
 
 def _staff_url(school: School, year: SchoolYear) -> str:
@@ -288,6 +289,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         {
             "member": member,
             "summaries": summaries,
+            "overdue": overdue.for_member(member),
             "year": year,
             "years": SchoolYear.objects.all(),
             "overdue_steps": overdue_steps(staff_member=member) if member else [],

@@ -14,6 +14,7 @@ from guidelines.services import overdue_steps
 
 from .. import access, services
 from ..models import SchoolYear
+from ..reminders import overdue
 from ..workload.reading import school_dashboard
 
 
@@ -33,6 +34,7 @@ def dashboard(request: HttpRequest, school_id: int) -> HttpResponse:
             "data": data,
             "groups": data.groups(),
             "chart_data": data.chart_data(),
+            "overdue": overdue.for_school(school),
             "can_manage": rights.can_manage_school(school.pk),
             "years": SchoolYear.objects.all(),
             "overdue_steps": overdue_steps(school_ids=[school.pk]),

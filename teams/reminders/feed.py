@@ -1,0 +1,121 @@
+"""A person's calendar: their due occurrences and the guideline steps they own, as iCalendar.
+
+Occurrences already made are listed as they are (done ones marked so); the
+due dates the scan has not reached yet are computed from the schedules, a
+year ahead, so a calendar shows what is coming. Every event is a whole day.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from ..models import Assignment, Occurrence, Schedule, SchoolYear, StaffMember
+from .recurrence import due_between
+from .sources import occurrence_url, steps_for
+
+PAST_DAYS = 90
+AHEAD_DAYS = 366
+
+
+def _responsible_tasks(member: StaffMember) -> set[tuple[int, int]]:
+    return set(
+        Assignment.objects.filter(
+            staff_member=member, kind=Assignment.Kind.RESPONSIBLE
+        ).values_list("school_task_id", "school_year__start_year")
+    )
+
+
+def _event(uid: str, day: date, summary: str, description: str, url: str, stamp: datetime) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("summary", summary)
+    if description:
+        event.add("description", description)
+    if url:
+        event.add("url", url)
+    return event
+
+
+def calendar_for(member: StaffMember, *, today: date | None = None) -> bytes:
+    """The person's calendar as iCalendar bytes."""
+    day = today or timezone.localdate()
+    site = settings.SITE_URL.rstrip("/")
+    stamp = timezone.now()
+    mine = _responsible_tasks(member)
+    task_ids = {task_id for task_id, _year in mine}
+    calendar = Calendar()
+    calendar.add("prodid", "-//ICT-team//reminders//NL")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", _("ICT tasks of %(name)s") % {"name": member.full_name})
+    made: set[tuple[int, date]] = set()
+    occurrences = (
+        Occurrence.objects.filter(
+            school_task_id__in=task_ids, due_on__gte=day - timedelta(days=PAST_DAYS)
+        )
+        .select_related("school_task__catalogue_task", "school_task__school")
+        .order_by("due_on")
+    )
+    for occurrence in occurrences:
+        if (occurrence.school_task_id, SchoolYear.start_year_of(occurrence.due_on)) not in mine:
+            continue
+        made.add((occurrence.schedule_id, occurrence.due_on))
+        title = occurrence.school_task.display_title
+        summary = f"✓ {title}" if occurrence.is_done else title
+        calendar.add_component(
+            _event(
+                f"occurrence-{occurrence.schedule_id}-{occurrence.due_on:%Y%m%d}@ictteam",
+                occurrence.due_on,
+                summary,
+                occurrence.note,
+                site + occurrence_url(occurrence),
+                stamp,
+            )
+        )
+    schedules = Schedule.objects.filter(
+        school_task_id__in=task_ids, next_due_on__isnull=False
+    ).select_related("school_task__catalogue_task")
+    for schedule in schedules:
+        assert schedule.next_due_on is not None
+        start = max(schedule.next_due_on, day)
+        for due in due_between(
+            schedule.rhythm, schedule.anchor, start, day + timedelta(days=AHEAD_DAYS)
+        ):
+            if (schedule.pk, due) in made:
+                continue
+            if (schedule.school_task_id, SchoolYear.start_year_of(due)) not in mine and (
+                schedule.school_task_id,
+                SchoolYear.start_year_of(day),
+            ) not in mine:
+                continue
+            calendar.add_component(
+                _event(
+                    f"occurrence-{schedule.pk}-{due:%Y%m%d}@ictteam",
+                    due,
+                    schedule.school_task.display_title,
+                    "",
+                    "",
+                    stamp,
+                )
+            )
+    for step in steps_for(member, day):
+        url = str(step.url)
+        calendar.add_component(
+            _event(
+                f"step-{step.school.pk}-{hashlib.sha256(url.encode()).hexdigest()[:16]}@ictteam",
+                step.target_date,
+                str(step.title),
+                str(step.school),
+                url if url.startswith("http") else site + url,
+                stamp,
+            )
+        )
+    return calendar.to_ical()

@@ -1,0 +1,344 @@
+"""What people are told: each source is one function from the scan's day to reminders.
+
+A source returns :class:`Draft` rows; the scan writes them all at once under
+the unique constraint on person, kind and key, so a source may propose the
+same reminder every day and it is still recorded (and sent) once. To add a
+source, write a function and put it in :data:`SOURCES`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.urls import reverse
+
+from tasks.models import CatalogueImport, Task
+
+from ..models import (
+    Assignment,
+    Membership,
+    Occurrence,
+    Reminder,
+    School,
+    SchoolReminderPolicy,
+    SchoolTask,
+    SchoolYear,
+    StaffMember,
+)
+from ..models.reminders import DEFAULT_BACKUP_AFTER_DAYS
+
+Kind = Reminder.Kind
+# How long after an import its catalogue changes are still worth telling.
+CATALOGUE_NEWS_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Draft:
+    staff_member_id: int
+    kind: str
+    key: str
+    school_id: int | None
+    title: str
+    url: str = ""
+    due_on: date | None = None
+    occurrence_id: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def as_reminder(self) -> Reminder:
+        return Reminder(
+            staff_member_id=self.staff_member_id,
+            kind=self.kind,
+            key=self.key,
+            school_id=self.school_id,
+            title=self.title[:300],
+            url=self.url,
+            due_on=self.due_on,
+            occurrence_id=self.occurrence_id,
+            data=self.data,
+        )
+
+
+class Scan:
+    """The scan's day, and what several sources read, loaded once."""
+
+    def __init__(self, on: date) -> None:
+        self.on = on
+        self._open: list[Occurrence] | None = None
+        self._people: dict[tuple[int, int], dict[str, list[int]]] | None = None
+
+    def open_occurrences(self) -> list[Occurrence]:
+        """Occurrences not done whose reminding has started: due soon or overdue."""
+        if self._open is None:
+            self._open = list(
+                Occurrence.objects.open()
+                .filter(remind_on__lte=self.on)
+                .select_related("school_task__catalogue_task")
+                .order_by("due_on", "pk")
+            )
+        return self._open
+
+    def people(self, occurrence: Occurrence) -> dict[str, list[int]]:
+        """The staff ids by assignment kind for the occurrence's task in its school year."""
+        if self._people is None:
+            rows = Assignment.objects.filter(
+                school_task_id__in={o.school_task_id for o in self.open_occurrences()},
+                school_year__start_year__in={
+                    SchoolYear.start_year_of(o.due_on) for o in self.open_occurrences()
+                },
+                staff_member__isnull=False,
+            ).values_list("school_task_id", "school_year__start_year", "kind", "staff_member_id")
+            people: dict[tuple[int, int], dict[str, list[int]]] = defaultdict(
+                lambda: defaultdict(list)
+            )
+            for task_id, year, kind, member_id in rows:
+                people[(task_id, year)][kind].append(member_id)
+            self._people = people
+        return self._people.get(
+            (occurrence.school_task_id, SchoolYear.start_year_of(occurrence.due_on)), {}
+        )
+
+
+def occurrence_url(occurrence: Occurrence) -> str:
+    return reverse("teams:occurrence", args=[occurrence.pk])
+
+
+def _about(occurrence: Occurrence, kind: str, member_id: int) -> Draft:
+    task = occurrence.school_task
+    return Draft(
+        staff_member_id=member_id,
+        kind=kind,
+        key=f"occurrence:{occurrence.pk}",
+        school_id=task.school_id,
+        title=task.display_title,
+        url=occurrence_url(occurrence),
+        due_on=occurrence.due_on,
+        occurrence_id=occurrence.pk,
+    )
+
+
+def due_and_overdue(scan: Scan) -> Iterable[Draft]:
+    """The responsibles of every open occurrence: due soon, then once more when overdue."""
+    for occurrence in scan.open_occurrences():
+        kind = Kind.OVERDUE if occurrence.due_on < scan.on else Kind.DUE
+        for member_id in scan.people(occurrence).get(Assignment.Kind.RESPONSIBLE, []):
+            yield _about(occurrence, kind, member_id)
+
+
+def _backup_after_days(occurrences: list[Occurrence]) -> dict[int | None, int]:
+    school_ids = {o.school_task.school_id for o in occurrences if o.school_task.school_id}
+    days: dict[int | None, int] = dict(
+        SchoolReminderPolicy.objects.filter(school_id__in=school_ids).values_list(
+            "school_id", "backup_after_days"
+        )
+    )
+    return days
+
+
+def backups_after_delay(scan: Scan) -> Iterable[Draft]:
+    """The backups of occurrences overdue by more than the school's number of days."""
+    late = [o for o in scan.open_occurrences() if o.due_on < scan.on - timedelta(days=1)]
+    if not late:
+        return
+    days = _backup_after_days(late)
+    for occurrence in late:
+        limit = days.get(occurrence.school_task.school_id, DEFAULT_BACKUP_AFTER_DAYS)
+        if (scan.on - occurrence.due_on).days <= limit:
+            continue
+        for member_id in scan.people(occurrence).get(Assignment.Kind.BACKUP, []):
+            yield _about(occurrence, Kind.BACKUP, member_id)
+
+
+def _staff_of_accounts(kind: str, school_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Staff ids, by school, of the accounts holding ``kind`` memberships there."""
+    rows = Membership.objects.filter(
+        kind=kind, school_id__in=set(school_ids), user__staff_member__isnull=False
+    ).values_list("school_id", "user__staff_member__id")
+    found: dict[int, list[int]] = defaultdict(list)
+    for school_id, member_id in rows:
+        found[school_id].append(member_id)
+    return found
+
+
+def _schools_of_groups(group_ids: set[int]) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = defaultdict(list)
+    if group_ids:
+        for school_id, group_id in School.objects.filter(school_group_id__in=group_ids).values_list(
+            "pk", "school_group_id"
+        ):
+            found[group_id].append(school_id)
+    return found
+
+
+def _schools_of(task: SchoolTask, groups: dict[int, list[int]]) -> list[int]:
+    if task.school_id:
+        return [task.school_id]
+    return groups.get(task.school_group_id or 0, [])
+
+
+def coordinator_summary(scan: Scan) -> Iterable[Draft]:
+    """On Mondays, each school's coordinators get the count of its overdue occurrences."""
+    if scan.on.weekday() != 0:
+        return
+    overdue = [o for o in scan.open_occurrences() if o.due_on < scan.on]
+    groups = _schools_of_groups(
+        {o.school_task.school_group_id for o in overdue if o.school_task.school_group_id}
+    )
+    by_school: dict[int, list[Occurrence]] = defaultdict(list)
+    for occurrence in overdue:
+        for school_id in _schools_of(occurrence.school_task, groups):
+            by_school[school_id].append(occurrence)
+    if not by_school:
+        return
+    coordinators = _staff_of_accounts(Membership.Kind.COORDINATOR, by_school)
+    names = dict(School.objects.filter(pk__in=by_school).values_list("pk", "name"))
+    year, week, _day = scan.on.isocalendar()
+    for school_id, items in by_school.items():
+        data = {
+            "count": len(items),
+            "items": [
+                {"title": o.school_task.display_title, "due_on": o.due_on.isoformat()}
+                for o in items[:20]
+            ],
+        }
+        for member_id in coordinators.get(school_id, []):
+            yield Draft(
+                staff_member_id=member_id,
+                kind=Kind.SUMMARY,
+                key=f"summary:{school_id}:{year}-W{week:02d}",
+                school_id=school_id,
+                title=names.get(school_id, ""),
+                url=reverse("teams:school_reminders", args=[school_id]),
+                data=data,
+            )
+
+
+def _hours(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else Decimal(0)
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def _hour_changes(record: CatalogueImport) -> dict[int, tuple[str, Decimal, Decimal]]:
+    """Catalogue task id -> (title, old hours, new hours) for the changes that move hours.
+
+    A new task adds its hours, a retired one takes them away, an update moves them.
+    """
+    changes: dict[int, tuple[str, Decimal, Decimal]] = {}
+    whole: dict[int, tuple[str, str]] = {}
+    for change in record.changes:
+        task_id, kind = change.get("task_id"), change.get("kind")
+        fields = change.get("fields") or {}
+        if not task_id:
+            continue
+        if kind == "updated" and "hours_per_year" in fields:
+            old, new = (_hours(value) for value in fields["hours_per_year"])
+            if old != new:
+                changes[task_id] = (change.get("title", ""), old, new)
+        elif kind in ("created", "retired"):
+            whole[task_id] = (change.get("title", ""), kind)
+    if whole:
+        hours = Task.objects.filter(pk__in=whole).values_list("pk", "hours_per_year")
+        for task_id, value in hours:
+            title, kind = whole[task_id]
+            amount = value or Decimal(0)
+            if amount:
+                pair = (Decimal(0), amount) if kind == "created" else (amount, Decimal(0))
+                changes[task_id] = (title, *pair)
+    return changes
+
+
+def catalogue_changes(scan: Scan) -> Iterable[Draft]:
+    """Directors learn which catalogue tasks changed the hours of their school, and since when.
+
+    Only tasks the school takes at the catalogue's hours count: a task with
+    hours of its own, or marked not applicable, is not affected.
+    """
+    since = scan.on - timedelta(days=CATALOGUE_NEWS_DAYS)
+    imports = CatalogueImport.objects.filter(
+        status=CatalogueImport.Status.APPLIED,
+        finished_at__date__gt=since,
+        finished_at__date__lte=scan.on,
+    ).only("pk", "finished_at", "changes")
+    for record in imports:
+        changes = _hour_changes(record)
+        if not changes:
+            continue
+        rows = list(
+            SchoolTask.objects.filter(
+                catalogue_task_id__in=changes, local_hours__isnull=True, is_hidden=False
+            ).values_list("school_id", "school_group_id", "catalogue_task_id")
+        )
+        groups = _schools_of_groups({group for _s, group, _t in rows if group})
+        affected: dict[int, set[int]] = defaultdict(set)
+        for school_id, group_id, task_id in rows:
+            for target in [school_id] if school_id else groups.get(group_id, []):
+                affected[target].add(task_id)
+        directors = _staff_of_accounts(Membership.Kind.DIRECTOR, affected)
+        assert record.finished_at is not None
+        for school_id, task_ids in affected.items():
+            items = sorted(
+                (changes[t] for t in task_ids), key=lambda item: (item[0], item[1], item[2])
+            )
+            data = {
+                "since": record.finished_at.date().isoformat(),
+                "delta": str(sum((new - old for _t, old, new in items), Decimal(0))),
+                "items": [
+                    {"title": title, "old": str(old), "new": str(new)} for title, old, new in items
+                ],
+            }
+            for member_id in directors.get(school_id, []):
+                yield Draft(
+                    staff_member_id=member_id,
+                    kind=Kind.CATALOGUE,
+                    key=f"catalogue:{record.pk}:{school_id}",
+                    school_id=school_id,
+                    title=str(len(items)),
+                    url=reverse("teams:board", args=[school_id]),
+                    data=data,
+                )
+
+
+def _overdue_steps() -> Callable[..., Iterable[Any]]:
+    # Imported on use: the step plan builds on the teams app, not the other way round.
+    from guidelines.services import overdue_steps
+
+    return overdue_steps
+
+
+def guideline_steps(scan: Scan) -> Iterable[Draft]:
+    """Overdue guideline steps: their owner is told, or the coordinators if nobody owns one."""
+    steps = list(_overdue_steps()(on=scan.on))
+    unowned = {step.school.pk for step in steps if step.owner is None}
+    coordinators = _staff_of_accounts(Membership.Kind.COORDINATOR, unowned) if unowned else {}
+    for step in steps:
+        owners = [step.owner.pk] if step.owner is not None else coordinators.get(step.school.pk, [])
+        for member_id in owners:
+            yield Draft(
+                staff_member_id=member_id,
+                kind=Kind.STEP,
+                key=f"step:{step.school.pk}:{step.url}"[:200],
+                school_id=step.school.pk,
+                title=str(step.title),
+                url=str(step.url),
+                due_on=step.target_date,
+            )
+
+
+SOURCES: list[Callable[[Scan], Iterable[Draft]]] = [
+    due_and_overdue,
+    backups_after_delay,
+    coordinator_summary,
+    catalogue_changes,
+    guideline_steps,
+]
+
+
+def steps_for(member: StaffMember, on: date) -> list[Any]:
+    """The overdue guideline steps a person owns (for the calendar feed)."""
+    return list(_overdue_steps()(staff_member=member, on=on))

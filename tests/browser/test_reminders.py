@@ -1,0 +1,110 @@
+"""A staff member sees the bell, opens the reminder and marks the occurrence done, by keyboard."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import User
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from teams.models import Assignment, Membership, Occurrence, Reminder, Rhythm, SchoolYear
+from teams.reminders import services
+from teams.reminders.scan import run_scan
+from tests.teams.factories import OwnTaskFactory, SchoolFactory, StaffMemberFactory, appoint
+
+from .conftest import PASSWORD, log_in
+
+
+def assert_no_axe_violations(page: Page) -> None:
+    """No axe-core violation of any impact on the page as it is now."""
+    violations = Axe().run(page).response["violations"]
+    assert not violations, "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} -> "
+        + "; ".join(node["target"][0] for node in v["nodes"][:5])
+        for v in violations
+    )
+
+
+@pytest.fixture
+def due(transactional_db, settings):  # type: ignore[no-untyped-def]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    school = SchoolFactory(name="Basisschool De Linde")
+    teacher = User.objects.create_user("leerkracht", password=PASSWORD, first_name="Lien")
+    Membership.objects.create(user=teacher, kind="staff", school=school)
+    lien = appoint(StaffMemberFactory(first_name="Lien", last_name="Maes", user=teacher), school)
+    task = OwnTaskFactory(school=school, title="Back-ups opvolgen", local_hours=Decimal(12))
+    today = timezone.localdate()
+    year, _ = SchoolYear.objects.get_or_create(start_year=SchoolYear.start_year_of(today))
+    Assignment.objects.create(school_task=task, school_year=year, kind="responsible",
+                              staff_member=lien)  # fmt: skip
+    services.set_schedule(school_task=task, rhythm=Rhythm.WEEKLY,
+                          anchor=today + timedelta(days=2), lead_days=3, today=today)  # fmt: skip
+    run_scan(on=today)
+    return Occurrence.objects.get()
+
+
+def tab_to(page: Page, name: str, limit: int = 40) -> None:
+    """Press Tab until the focused element's accessible text contains ``name``."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        text = page.evaluate(
+            "() => (document.activeElement.innerText || document.activeElement.value || '')"
+        )
+        if name in text:
+            return
+    pytest.fail(f"Tab never reached {name!r}")
+
+
+def test_staff_member_marks_a_reminded_occurrence_done_by_keyboard(page: Page, live_server, due):
+    log_in(page, live_server, "leerkracht")
+    bell = page.get_by_role("link", name="Herinneringen, 1 ongelezen")
+    expect(bell).to_be_visible()
+    assert_no_axe_violations(page)
+
+    tab_to(page, "Herinneringen, 1 ongelezen")
+    expect(bell).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Herinneringen")).to_be_visible()
+    reminder = page.get_by_role("link", name="Back-ups opvolgen moet gebeuren op")
+    expect(reminder).to_be_visible()
+    assert_no_axe_violations(page)
+
+    tab_to(page, "Back-ups opvolgen moet gebeuren op")
+    expect(reminder).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Back-ups opvolgen")).to_be_visible()
+    expect(page.get_by_role("link", name="Herinneringen", exact=True)).to_be_visible()  # read
+    assert_no_axe_violations(page)
+
+    note = page.get_by_label("Notitie (niet verplicht)")
+    tab_to(page, "Herinneringen")  # from the top of the page, past the menu ...
+    for _ in range(30):  # ... to the note field
+        if page.evaluate("() => document.activeElement.id") == "id_note":
+            break
+        page.keyboard.press("Tab")
+    expect(note).to_be_focused()
+    page.keyboard.type("Hersteltest gedaan")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Markeren als gedaan")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Gemarkeerd als gedaan. Bedankt!")
+    expect(page.locator("#occurrence-state")).to_contain_text("Gedaan op")
+    assert_no_axe_violations(page)
+
+    due.refresh_from_db()
+    assert due.done_at is not None and due.note == "Hersteltest gedaan"
+    assert due.done_by is not None and due.done_by.first_name == "Lien"
+    assert Reminder.objects.get().read_at is not None
+
+
+def test_reminder_pages_fit_390_px_without_axe_violations(page: Page, live_server, due):
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server, "leerkracht")
+    for path in ("/schools/reminders/", f"/schools/occurrences/{due.pk}/",
+                 "/schools/reminders/settings/", "/schools/me/"):  # fmt: skip
+        page.goto(f"{live_server.url}{path}")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390, (path, width)
+        assert_no_axe_violations(page)

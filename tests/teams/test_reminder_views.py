@@ -1,0 +1,274 @@
+"""Reminder pages: the bell, marking done, schedules, settings and the calendar feed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from teams.models import (
+    Assignment,
+    Membership,
+    Occurrence,
+    Reminder,
+    ReminderSettings,
+    Rhythm,
+    Schedule,
+    SchoolReminderPolicy,
+    SchoolYear,
+)
+from teams.reminders import services
+from teams.reminders.scan import run_scan
+
+from .factories import OwnTaskFactory, StaffMemberFactory, UserFactory, appoint
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def due(world, settings):  # type: ignore[no-untyped-def]
+    """Carla (the staff login) is responsible for task A0, overdue since yesterday."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    today = timezone.localdate()
+    year = SchoolYear.objects.get(start_year=SchoolYear.start_year_of(today))
+    task = world.tasks[0]
+    Assignment.objects.create(
+        school_task=task, school_year=year, kind="responsible", staff_member=world.staff[2]
+    )
+    Assignment.objects.create(
+        school_task=task, school_year=year, kind="backup", staff_member=world.staff[0]
+    )
+    yesterday = date.fromordinal(today.toordinal() - 1)
+    services.set_schedule(
+        school_task=task, rhythm=Rhythm.MONTHLY, anchor=yesterday, lead_days=3, today=yesterday
+    )
+    run_scan(on=today)
+    return Occurrence.objects.get(due_on=yesterday)
+
+
+def test_the_bell_shows_the_unread_count(client, world, due):
+    client.force_login(world.staff_user)
+    response = client.get(reverse("teams:my_tasks"))
+    assert "Herinneringen, 1 ongelezen" in response.content.decode()
+
+
+def test_opening_a_reminder_marks_it_read_and_goes_to_the_occurrence(client, world, due):
+    client.force_login(world.staff_user)
+    reminder = Reminder.objects.get(staff_member=world.staff[2])
+    response = client.get(reverse("teams:reminder_open", args=[reminder.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("teams:occurrence", args=[due.pk])
+    reminder.refresh_from_db()
+    assert reminder.read_at is not None
+
+
+def test_someone_elses_reminder_answers_404(client, world, due):
+    client.force_login(world.director)
+    reminder = Reminder.objects.get(staff_member=world.staff[2])
+    assert client.get(reverse("teams:reminder_open", args=[reminder.pk])).status_code == 404
+    reminder.refresh_from_db()
+    assert reminder.read_at is None
+
+
+def test_mark_all_read(client, world, due):
+    client.force_login(world.staff_user)
+    response = client.post(reverse("teams:reminders"))
+    assert response.status_code == 302
+    assert not Reminder.objects.filter(staff_member=world.staff[2], read_at__isnull=True).exists()
+
+
+def test_the_responsible_marks_the_occurrence_done_with_a_note(client, world, due):
+    client.force_login(world.staff_user)
+    url = reverse("teams:occurrence", args=[due.pk])
+    response = client.post(url, {"note": "Gedaan, 3 licenties verlengd"}, follow=True)
+    assert response.status_code == 200
+    due.refresh_from_db()
+    assert due.done_by == world.staff[2]
+    assert due.note == "Gedaan, 3 licenties verlengd"
+    assert [str(m) for m in response.context["messages"]] == ["Gemarkeerd als gedaan. Bedankt!"]
+
+
+def test_a_note_too_long_is_refused_and_nothing_is_written(client, world, due):
+    client.force_login(world.staff_user)
+    response = client.post(reverse("teams:occurrence", args=[due.pk]), {"note": "x" * 501})
+    assert response.status_code == 200
+    assert response.context["form"].errors["note"]
+    due.refresh_from_db()
+    assert due.done_at is None
+
+
+def test_a_colleague_without_the_task_may_look_but_not_mark_done(client, world, due):
+    other = UserFactory(username="collega")
+    Membership.objects.create(user=other, kind="staff", school=world.school)
+    appoint(StaffMemberFactory(user=other), world.school)
+    client.force_login(other)
+    url = reverse("teams:occurrence", args=[due.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"note": ""}).status_code == 403
+    due.refresh_from_db()
+    assert due.done_at is None
+
+
+@pytest.mark.parametrize("who", ["outsider", "stranger"])
+def test_outsiders_get_404_for_an_occurrence(client, world, due, who):
+    client.force_login(getattr(world, who))
+    url = reverse("teams:occurrence", args=[due.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"note": ""}).status_code == 404
+    assert client.get(reverse("teams:occurrence", args=[due.pk + 999])).status_code == 404
+
+
+def test_overdue_occurrences_show_on_my_tasks_the_board_and_the_dashboard(client, world, due):
+    client.force_login(world.staff_user)
+    assert "Taak A0" in client.get(reverse("teams:my_tasks")).content.decode()
+    assert client.get(reverse("teams:my_tasks")).context["overdue"] == [due]
+    client.force_login(world.director)
+    assert client.get(reverse("teams:board", args=[world.school.pk])).context["overdue"] == [due]
+    workload = client.get(reverse("teams:workload", args=[world.school.pk]))
+    assert workload.context["overdue"] == [due]
+    client.force_login(world.outsider)
+    other = client.get(reverse("teams:board", args=[world.other.pk]))
+    assert other.status_code == 200 and other.context["overdue"] == []
+
+
+def test_a_director_sets_a_schedule(client, world):
+    client.force_login(world.director)
+    task = world.tasks[1]
+    url = reverse("teams:schedule", args=[world.school.pk, task.pk])
+    response = client.post(url, {"rhythm": "yearly", "anchor": "2030-08-15", "lead_days": "14"})
+    assert response.status_code == 302
+    schedule = Schedule.objects.get(school_task=task)
+    assert (schedule.next_due_on, schedule.remind_on) == (date(2030, 8, 15), date(2030, 8, 1))
+
+
+def test_a_bad_schedule_is_refused_with_a_message_and_nothing_written(client, world):
+    client.force_login(world.director)
+    task = world.tasks[1]
+    url = reverse("teams:schedule", args=[world.school.pk, task.pk])
+    response = client.post(url, {"rhythm": "once", "anchor": "2001-01-01", "lead_days": "3"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    response = client.post(url, {"rhythm": "yearly", "anchor": "2030-01-01", "lead_days": "400"})
+    assert response.context["form"].errors["lead_days"]
+    assert not Schedule.objects.exists()
+
+
+def test_staff_may_see_a_schedule_but_not_change_it(client, world):
+    client.force_login(world.staff_user)
+    url = reverse("teams:schedule", args=[world.school.pk, world.tasks[1].pk])
+    assert client.get(url).status_code == 200
+    assert (
+        client.post(url, {"rhythm": "yearly", "anchor": "2030-08-15", "lead_days": "1"}).status_code
+        == 403
+    )
+    assert not Schedule.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["outsider", "stranger"])
+def test_outsiders_get_404_for_schedules_and_the_schools_reminders(client, world, who):
+    client.force_login(getattr(world, who))
+    url = reverse("teams:schedule", args=[world.school.pk, world.tasks[1].pk])
+    assert client.get(url).status_code == 404
+    assert (
+        client.post(url, {"rhythm": "yearly", "anchor": "2030-08-15", "lead_days": "1"}).status_code
+        == 404
+    )
+    assert client.get(reverse("teams:school_reminders", args=[world.school.pk])).status_code == 404
+    assert not Schedule.objects.exists()
+
+
+def test_a_coordinator_sets_when_the_backup_is_told(client, world):
+    client.force_login(world.coordinator)
+    url = reverse("teams:school_reminders", args=[world.school.pk])
+    assert client.post(url, {"backup_after_days": "0"}).status_code == 200
+    assert not SchoolReminderPolicy.objects.exists()
+    assert client.post(url, {"backup_after_days": "5"}).status_code == 302
+    assert SchoolReminderPolicy.objects.get(school=world.school).backup_after_days == 5
+
+
+def test_settings_choose_the_rhythm_and_language(client, world):
+    client.force_login(world.staff_user)
+    url = reverse("teams:reminder_settings")
+    assert client.post(url, {"digest": "weekly", "language": "en"}).status_code == 302
+    prefs = ReminderSettings.objects.get(staff_member=world.staff[2])
+    assert (prefs.digest, prefs.language) == ("weekly", "en")
+    assert client.post(url, {"digest": "hourly", "language": "en"}).status_code == 200
+    prefs.refresh_from_db()
+    assert prefs.digest == "weekly"
+
+
+def _feed(client, token):  # type: ignore[no-untyped-def]
+    client.logout()
+    return client.get(reverse("teams:feed", args=[token]))
+
+
+def test_the_feed_holds_only_its_owners_items(client, world, due):
+    year = SchoolYear.objects.get(start_year=SchoolYear.start_year_of(timezone.localdate()))
+    theirs = OwnTaskFactory(school=world.school, title="Taak van Ann")
+    Assignment.objects.create(
+        school_task=theirs, school_year=year, kind="responsible", staff_member=world.staff[0]
+    )
+    services.set_schedule(
+        school_task=theirs, rhythm=Rhythm.WEEKLY, anchor=timezone.localdate(), lead_days=0
+    )
+    prefs = services.settings_for(world.staff[2])
+    response = _feed(client, prefs.feed_token)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    events = calendar.walk("VEVENT")
+    titles = {str(event["SUMMARY"]) for event in events}
+    assert titles == {"Taak A0"}
+    dates = sorted(event.decoded("DTSTART") for event in events)
+    assert dates[0] == due.due_on
+    assert len(dates) >= 12  # a year of monthly due dates ahead
+    assert all(str(event["UID"]).endswith("@ictteam") for event in events)
+
+
+def test_a_wrong_or_reset_feed_address_answers_404(client, world, due):
+    prefs = services.settings_for(world.staff[2])
+    old = prefs.feed_token
+    assert _feed(client, "x" * 43).status_code == 404
+    client.force_login(world.staff_user)
+    assert client.post(reverse("teams:reset_feed")).status_code == 302
+    assert _feed(client, old).status_code == 404
+    new = ReminderSettings.objects.get(pk=prefs.pk).feed_token
+    assert new != old
+    assert _feed(client, new).status_code == 200
+
+
+def test_the_reminder_list_costs_the_same_queries_with_many_rows(
+    client, world, due, django_assert_max_num_queries
+):
+    for index in range(60):
+        Reminder.objects.create(
+            staff_member=world.staff[2], kind="due", key=f"k{index}", school=world.school,
+            title=f"T{index}", due_on=due.due_on,
+        )  # fmt: skip
+    client.force_login(world.staff_user)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("teams:reminders"))
+    assert response.status_code == 200
+    assert len(response.context["page"]) == 50
+
+
+def test_unread_reminders_come_first(client, world, due):
+    older = Reminder.objects.get(staff_member=world.staff[2])
+    read = Reminder.objects.create(
+        staff_member=world.staff[2], kind="due", key="read", school=world.school, title="Gelezen",
+        read_at=timezone.now(),
+    )  # fmt: skip
+    client.force_login(world.staff_user)
+    shown = list(client.get(reverse("teams:reminders")).context["page"])
+    assert shown == [older, read]
+
+
+@pytest.mark.parametrize("model", ["schedule", "occurrence", "reminder", "digest"])
+def test_the_admin_lists_reminder_records_read_only(client, world, due, model):
+    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    assert client.get(reverse(f"admin:teams_{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:teams_{model}_add")).status_code == 403
