@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Membership, School, SchoolGroup, SchoolTask, StaffMember
+from .models import Invitation, Membership, School, SchoolGroup, SchoolTask, StaffMember
 
 Kind = Membership.Kind
 AnyUser = User | AnonymousUser
@@ -153,3 +153,23 @@ def get_staff_member(user: AnyUser, school: School, pk: int) -> StaffMember:
     if member is None:
         raise Http404
     return member
+
+
+def can_direct_school(user: AnyUser, school: School) -> bool:
+    """Whether the account may give and take managing rights in ``school``: its directors,
+    the administrators of its school group, and platform administrators."""
+    rights = access_for(user)
+    if rights.is_superuser or school.pk in rights.group_school_ids:
+        return True
+    return Membership.objects.filter(
+        user_id=user.pk or 0, school=school, kind=Kind.DIRECTOR
+    ).exists()
+
+
+def get_invitation(school: School, pk: int) -> Invitation:
+    """An invitation into ``school`` (which the caller fetched through the helpers), else 404."""
+    invitation = Invitation.objects.filter(school=school, pk=pk).select_related("staff_member")
+    found = invitation.first()
+    if found is None:
+        raise Http404
+    return found

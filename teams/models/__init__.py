@@ -1,5 +1,6 @@
 """The teams app's models, one module per area; import them from here."""
 
+from .accounts import INVITATION_VALID_FOR, AccountSettings, Invitation
 from .organisation import Membership, School, SchoolGroup, SchoolYear
 from .staff import (
     HOURS_PER_WEEK_FULL_TIME,
@@ -22,14 +23,17 @@ __all__ = [
     "GROUP_KINDS",
     "HOURS_PER_WEEK_FULL_TIME",
     "HOURS_PER_YEAR_FULL_TIME",
+    "INVITATION_VALID_FOR",
     "MAX_BUDGET_HOURS",
     "STAFFING_FIELDS",
     "STANDARD_ROLES",
     "STANDARD_ROLE_NAMES",
     "WEEKS_PER_SCHOOL_YEAR",
+    "AccountSettings",
     "Appointment",
     "Assignment",
     "Budget",
+    "Invitation",
     "Job",
     "Membership",
     "Role",

@@ -17,6 +17,7 @@ from .. import access, assigning
 from ..distribution import build_board, task_row, write_distribution
 from ..forms import AssignmentForm, BulkAssignForm
 from ..models import Assignment, School, SchoolTask, SchoolYear
+from ..rights import former_staff_ids
 
 
 def _board_url(school: School, year: SchoolYear, anchor: str = "") -> str:
@@ -65,6 +66,7 @@ def board(request: HtmxHttpRequest, school_id: int) -> HttpResponse:
             "shown": len(rows),
             "filters": filters,
             "can_manage": can_manage,
+            "leaver_ids": former_staff_ids(school),
             "years": SchoolYear.objects.all(),
             "query": request.GET.urlencode(),
             "bulk_form": BulkAssignForm(
@@ -118,6 +120,7 @@ def _editor_context(
             staff=staff, prefix=f"t{task.pk}", initial={"kind": kind, "state": row.state}
         ),
         "board_url": _board_url(school, year, f"task-{task.pk}"),
+        "leaver_ids": former_staff_ids(school),
     }
 
 
