@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "health_check",
     "tasks",
     "teams",
@@ -81,6 +85,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -138,6 +143,45 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign in with the school's Microsoft 365 or Google Workspace account (OpenID Connect),
+# offered only for providers whose client id and secret are set. Password login
+# stays on Django's LoginView behind axes; allauth serves only the provider flow.
+SOCIALACCOUNT_ADAPTER = "teams.social.SocialAccountAdapter"
+SOCIALACCOUNT_ONLY = True
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_EMAIL_VERIFICATION = "none"
+_OIDC_SERVERS = {
+    "microsoft": (
+        "Microsoft",
+        "https://login.microsoftonline.com/"
+        + env.str("OIDC_MICROSOFT_TENANT", default="organizations")
+        + "/v2.0",
+    ),
+    "google": ("Google", "https://accounts.google.com"),
+}
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": provider_id,
+                "name": name,
+                "client_id": env.str(f"OIDC_{provider_id.upper()}_CLIENT_ID"),
+                "secret": env.str(f"OIDC_{provider_id.upper()}_CLIENT_SECRET"),
+                "settings": {
+                    "server_url": env.str(f"OIDC_{provider_id.upper()}_SERVER_URL", default=url)
+                },
+            }
+            for provider_id, (name, url) in _OIDC_SERVERS.items()
+            if env.str(f"OIDC_{provider_id.upper()}_CLIENT_ID", default="")
+            and env.str(f"OIDC_{provider_id.upper()}_CLIENT_SECRET", default="")
+        ],
+    }
+}
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hours

@@ -41,5 +41,7 @@ urlpatterns = [
     path("catalogue/", include("tasks.urls")),
     path("schools/", include("teams.urls")),
     path("health/", login_not_required(health), name="health"),
+    # Only the OpenID Connect flow of allauth: password login stays on LoginView (axes).
+    path("accounts/", include("allauth.socialaccount.providers.openid_connect.urls")),
     path("admin/", admin.site.urls),
 ]

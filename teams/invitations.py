@@ -256,10 +256,11 @@ def withdraw(*, invitation: Invitation) -> None:
         invitation.save(update_fields=["withdrawn_at"])
 
 
-def accept(*, invitation: Invitation, password: str) -> User:
+def accept(*, invitation: Invitation, password: str | None) -> User:
     """Create the account of an invitation, give it its rights and use the invitation up.
 
-    The caller has validated the password. Runs once: the invitation row is
+    The caller has validated the password; ``None`` makes an account that signs
+    in only through its school's identity provider. Runs once: the invitation row is
     locked and checked again, so a link clicked twice at once makes one account.
     """
     with transaction.atomic():
