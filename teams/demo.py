@@ -23,6 +23,7 @@ from .models import (
     Appointment,
     Assignment,
     Budget,
+    Invitation,
     Job,
     Membership,
     Role,
@@ -221,6 +222,18 @@ def _distribute(
             )
 
 
+def _pending_invitation(member: StaffMember, school: School, director: User) -> None:
+    """One invitation not yet accepted, so the staff list shows the state. No mail is sent:
+    re-sending it from the staff page prints the link on the console."""
+    if (
+        member.user_id is None
+        and not Invitation.objects.open().filter(staff_member=member).exists()
+    ):
+        Invitation.objects.create(
+            school=school, staff_member=member, email=member.email, invited_by=director
+        )
+
+
 @transaction.atomic
 def seed_demo(*, password: str) -> list[tuple[str, str]]:
     """Create the demo data; returns the accounts with what each may do."""
@@ -247,5 +260,6 @@ def seed_demo(*, password: str) -> list[tuple[str, str]]:
     for name, school in schools.items():
         _distribute({"school": school}, DISTRIBUTION[name], OUTSOURCED[name], members, year)
     _distribute({"school_group": group}, DISTRIBUTION[GROUP], {}, members, year)
+    _pending_invitation(members["El Amrani"], schools[LINDE], users["directeur.linde"])
     recalculate_all(year)
     return ACCOUNTS
