@@ -28,6 +28,7 @@ from .models import (
     AccountSettings,
     Appointment,
     Invitation,
+    Job,
     Membership,
     School,
     SchoolGroup,
@@ -222,8 +223,6 @@ def invite_manager(
 
 def _staff_member_for(school: School, newcomer: Newcomer, email: str) -> StaffMember:
     """The director-to-be on the school's staff: found by e-mail there, else added."""
-    from .models import Job
-
     member = StaffMember.objects.filter(appointments__school=school, email__iexact=email).first()
     if member is None:
         member = StaffMember.objects.create(

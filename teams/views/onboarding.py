@@ -211,6 +211,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         last_name=invitation.staff_member.last_name if invitation.staff_member else "",
     )
     form = SetPasswordForm(future, request.POST or None)
+    form.fields["new_password1"].widget.attrs["autofocus"] = True
     if request.method == "POST" and form.is_valid():
         try:
             user = invitations.accept(
