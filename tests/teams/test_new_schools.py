@@ -28,9 +28,10 @@ def catalogue(standard_data):
 
 
 NEWCOMER = {"first_name": "Greet", "last_name": "Hermans", "language": "nl"}
+NEW_PASSWORD = "Nieuw-Wachtwoord-77"
 
 
-def accept_from_mail(client, password="Nieuw-Wachtwoord-77"):
+def accept_from_mail(client, password=NEW_PASSWORD):
     path = "/" + re.search(r"https?://\S+?/(welcome/\S+/)", mail.outbox[-1].body).group(1)
     client.logout()
     return client.post(path, {"new_password1": password, "new_password2": password})
