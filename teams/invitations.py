@@ -271,6 +271,14 @@ def accept(*, invitation: Invitation, password: str | None) -> User:
                 _("There is already an account for %(email)s.") % {"email": locked.email}
             )
         member = locked.staff_member
+        if (
+            member is not None
+            and locked.school is not None
+            and not Appointment.objects.filter(
+                staff_member=member, school=locked.school, is_active=True
+            ).exists()
+        ):
+            raise InvalidInvitation("withdrawn")
         user = User.objects.create_user(
             username=locked.email,
             email=locked.email,

@@ -62,9 +62,17 @@ def revoke_school_access(*, member: StaffMember, school: School) -> None:
     """Take every right in ``school`` from the person's account, at once.
 
     Rights are read from the memberships on every request, so the account's
-    open sessions lose the school with the next page they ask for. Refused
-    when the person is the school's last director.
+    open sessions lose the school with the next page they ask for. An open
+    invitation into the school is withdrawn, so its link cannot bring them
+    back. Refused when the person is the school's last director.
     """
+    from django.utils import timezone
+
+    from .models import Invitation
+
+    Invitation.objects.open().filter(staff_member=member, school=school).update(
+        withdrawn_at=timezone.now()
+    )
     if member.user_id is None:
         return
     memberships = Membership.objects.filter(user_id=member.user_id, school=school)

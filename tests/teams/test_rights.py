@@ -1,5 +1,7 @@
 """Managing rights, the last-director rule, leavers, and who may do any of it."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
@@ -180,3 +182,17 @@ def test_staff_of_another_school_cannot_be_invited_through_mine(client, world):
     assert client.post(url).status_code == 404
     assert not User.objects.filter(email=world.other_staff.email).exists()
     assert not mail.outbox
+
+
+def test_ending_an_appointment_withdraws_the_open_invitation(client, world):
+    member = world.staff[0]
+    client.force_login(world.director)
+    client.post(reverse("teams:invite", args=[world.school.pk, member.pk]), {"language": "nl"})
+    link = re.search(r"https?://\S+?(/welcome/\S+/)", mail.outbox[0].body).group(1)
+    client.post(reverse("teams:staff_remove", args=[world.school.pk, member.pk]))
+    client.logout()
+    response = client.post(
+        link, {"new_password1": "Lange-Zin-Met-77", "new_password2": "Lange-Zin-Met-77"}
+    )
+    assert response.status_code == 410
+    assert not User.objects.filter(username=member.email).exists()
