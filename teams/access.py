@@ -166,6 +166,13 @@ def can_direct_school(user: AnyUser, school: School) -> bool:
     ).exists()
 
 
+def require_platform_admin(user: AnyUser) -> None:
+    """Only platform administrators (staff users of the site) create school groups and
+    stand-alone schools."""
+    if not user.is_staff:
+        raise PermissionDenied
+
+
 def get_invitation(school: School, pk: int) -> Invitation:
     """An invitation into ``school`` (which the caller fetched through the helpers), else 404."""
     invitation = Invitation.objects.filter(school=school, pk=pk).select_related("staff_member")

@@ -241,8 +241,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 def new_school_group(request: HttpRequest) -> HttpResponse:
     """A platform administrator creates a school group and invites its first administrator."""
-    if not request.user.is_staff:
-        raise PermissionDenied
+    access.require_platform_admin(request.user)
     form = NewGroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -270,8 +269,7 @@ def new_school_group(request: HttpRequest) -> HttpResponse:
 
 def new_school(request: HttpRequest) -> HttpResponse:
     """A platform administrator creates a school (alone or in a group) and invites its director."""
-    if not request.user.is_staff:
-        raise PermissionDenied
+    access.require_platform_admin(request.user)
     return _new_school(request, None, groups=SchoolGroup.objects.all())
 
 

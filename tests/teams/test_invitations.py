@@ -206,3 +206,24 @@ def test_the_staff_list_shows_accounts_and_invitations(client, world):
     assert "uitnodiging verstuurd" in page
     assert "uitnodiging verlopen" in page
     assert "heeft een account" in page
+
+
+def test_staff_list_queries_do_not_grow_with_staff_and_invitations(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.teams.factories import StaffMemberFactory, appoint
+
+    client.force_login(world.director)
+    url = reverse("teams:staff", args=[world.school.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for _ in range(30):
+        member = appoint(StaffMemberFactory(), world.school)
+        Invitation.objects.create(school=world.school, staff_member=member, email=member.email)
+    assert queries() == few
