@@ -163,25 +163,24 @@ _OIDC_SERVERS = {
     ),
     "google": ("Google", "https://accounts.google.com"),
 }
-SOCIALACCOUNT_PROVIDERS = {
-    "openid_connect": {
-        "OAUTH_PKCE_ENABLED": True,
-        "APPS": [
-            {
-                "provider_id": provider_id,
-                "name": name,
-                "client_id": env.str(f"OIDC_{provider_id.upper()}_CLIENT_ID"),
-                "secret": env.str(f"OIDC_{provider_id.upper()}_CLIENT_SECRET"),
-                "settings": {
-                    "server_url": env.str(f"OIDC_{provider_id.upper()}_SERVER_URL", default=url)
-                },
-            }
-            for provider_id, (name, url) in _OIDC_SERVERS.items()
-            if env.str(f"OIDC_{provider_id.upper()}_CLIENT_ID", default="")
-            and env.str(f"OIDC_{provider_id.upper()}_CLIENT_SECRET", default="")
-        ],
+_OIDC_APPS = [
+    {
+        "provider_id": provider_id,
+        "name": name,
+        "client_id": env.str(f"OIDC_{provider_id.upper()}_CLIENT_ID"),
+        "secret": env.str(f"OIDC_{provider_id.upper()}_CLIENT_SECRET"),
+        "settings": {"server_url": env.str(f"OIDC_{provider_id.upper()}_SERVER_URL", default=url)},
     }
-}
+    for provider_id, (name, url) in _OIDC_SERVERS.items()
+    if env.str(f"OIDC_{provider_id.upper()}_CLIENT_ID", default="")
+    and env.str(f"OIDC_{provider_id.upper()}_CLIENT_SECRET", default="")
+]
+# Where the provider-login buttons end up after the redirect (for the CSP's form-action).
+_OIDC_ORIGINS = [
+    "/".join(str(app["settings"]["server_url"]).split("/")[:3])  # type: ignore[index]
+    for app in _OIDC_APPS
+]
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": _OIDC_APPS}}
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hours
@@ -314,7 +313,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "form-action": ["'self'"],
+        # Browsers check the redirect after a form post too: the provider-login buttons
+        # post here and are sent on to the provider.
+        "form-action": ["'self'", *_OIDC_ORIGINS],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],

@@ -89,7 +89,8 @@ def test_provider_login_is_offered_only_with_client_id_and_secret():
     script = (
         "from django.conf import settings; "
         "print(sorted(a['provider_id'] for a in "
-        "settings.SOCIALACCOUNT_PROVIDERS['openid_connect']['APPS']))"
+        "settings.SOCIALACCOUNT_PROVIDERS['openid_connect']['APPS']), "
+        "settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])"
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith("OIDC_")}
 
@@ -105,13 +106,17 @@ def test_provider_login_is_offered_only_with_client_id_and_secret():
         )
         return result.stdout.strip().splitlines()[-1]
 
-    assert apps() == "[]"
-    assert apps(OIDC_GOOGLE_CLIENT_ID="id") == "[]"
-    assert apps(OIDC_GOOGLE_CLIENT_ID="id", OIDC_GOOGLE_CLIENT_SECRET="s") == "['google']"
+    assert apps() == "[] [\"'self'\"]"
+    assert apps(OIDC_GOOGLE_CLIENT_ID="id") == "[] [\"'self'\"]"
+    # The login form's redirect to the provider must pass the CSP's form-action.
+    assert apps(OIDC_GOOGLE_CLIENT_ID="id", OIDC_GOOGLE_CLIENT_SECRET="s") == (
+        "['google'] [\"'self'\", 'https://accounts.google.com']"
+    )
     both = {
         "OIDC_GOOGLE_CLIENT_ID": "id",
         "OIDC_GOOGLE_CLIENT_SECRET": "s",
         "OIDC_MICROSOFT_CLIENT_ID": "id",
         "OIDC_MICROSOFT_CLIENT_SECRET": "s",
     }
-    assert apps(**both) == "['google', 'microsoft']"
+    assert apps(**both).startswith("['google', 'microsoft'] ")
+    assert "'https://login.microsoftonline.com'" in apps(**both)
