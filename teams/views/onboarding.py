@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -36,11 +37,11 @@ from ..onboarding_forms import (
 
 SESSION_KEY = "staff_import"
 REASONS = {
-    "expired": _("This invitation has expired. Ask your director to send a new one."),
-    "used": _("This invitation has already been used. Log in with your e-mail address."),
-    "withdrawn": _("This invitation was withdrawn."),
-    "replaced": _("A newer invitation was sent: use the link in the latest e-mail."),
-    "invalid": _("This link is not valid. Check that you copied it completely."),
+    "expired": gettext_lazy("This invitation has expired. Ask your director to send a new one."),
+    "used": gettext_lazy("This invitation has already been used. Log in with your e-mail address."),
+    "withdrawn": gettext_lazy("This invitation was withdrawn."),
+    "replaced": gettext_lazy("A newer invitation was sent: use the link in the latest e-mail."),
+    "invalid": gettext_lazy("This link is not valid. Check that you copied it completely."),
 }
 
 
@@ -96,6 +97,9 @@ def _confirm_import(request: HttpRequest, school: School) -> HttpResponse:
         return redirect("teams:staff_import", school.pk)
     except ValidationError as error:
         messages.error(request, error.messages[0])
+        return redirect("teams:staff_import", school.pk)
+    if not plan.ok:
+        messages.error(request, _("Upload the file again: the preview is no longer available."))
         return redirect("teams:staff_import", school.pk)
     del request.session[SESSION_KEY]
     messages.success(

@@ -227,3 +227,12 @@ def test_staff_list_queries_do_not_grow_with_staff_and_invitations(client, world
         member = appoint(StaffMemberFactory(), world.school)
         Invitation.objects.create(school=world.school, staff_member=member, email=member.email)
     assert queries() == few
+
+
+def test_a_used_link_answers_in_english_too(client, world):
+    invite(client, world)
+    link = link_from_mail(mail.outbox[0])
+    accept(client, link)
+    client.logout()
+    client.cookies["django_language"] = "en"
+    assert "already been used" in client.get(path_of(link)).content.decode()
