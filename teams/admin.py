@@ -9,6 +9,7 @@ from .models import (
     Appointment,
     Assignment,
     Budget,
+    Invitation,
     Membership,
     Role,
     School,
@@ -122,3 +123,20 @@ class AssignmentAdmin(SimpleHistoryAdmin):
         if obj is not None:
             return ["school_task", "school_year"]
         return []
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations are sent, re-sent and withdrawn from the staff pages, where the
+    e-mail goes out with them."""
+
+    list_display = ["email", "kind", "school", "school_group", "sent_at", "accepted_at"]
+    list_filter = ["kind"]
+    search_fields = ["email"]
+    list_select_related = ["school", "school_group"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
