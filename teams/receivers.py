@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -10,6 +11,7 @@ from tasks.signals import catalogue_changed
 
 from . import staffing
 from .jobs import adopt_catalogue_everywhere
+from .middleware import stamp_login
 from .models import Assignment
 
 
@@ -31,3 +33,6 @@ def recount_task(instance: Assignment, raw: bool = False, **kwargs: Any) -> None
     staffing.recount(
         school_task_ids=[instance.school_task_id], school_year_id=instance.school_year_id
     )
+
+
+user_logged_in.connect(stamp_login, dispatch_uid="teams.stamp_login")

@@ -62,13 +62,14 @@ def revoke_school_access(*, member: StaffMember, school: School) -> None:
     """Take every right in ``school`` from the person's account, at once.
 
     Rights are read from the memberships on every request, so the account's
-    open sessions lose the school with the next page they ask for. An open
+    open sessions lose the school with the next page they ask for; when the
+    account has no rights left anywhere, its sessions are ended. An open
     invitation into the school is withdrawn, so its link cannot bring them
     back. Refused when the person is the school's last director.
     """
     from django.utils import timezone
 
-    from .models import Invitation
+    from .models import AccountSettings, Invitation
 
     Invitation.objects.open().filter(staff_member=member, school=school).update(
         withdrawn_at=timezone.now()
@@ -79,6 +80,10 @@ def revoke_school_access(*, member: StaffMember, school: School) -> None:
     if memberships.filter(kind=Kind.DIRECTOR).exists():
         _check_not_last_director(school, member.user_id)
     memberships.delete()
+    if not Membership.objects.filter(user_id=member.user_id).exists():
+        AccountSettings.objects.update_or_create(
+            user_id=member.user_id, defaults={"sessions_ended_at": timezone.now()}
+        )
 
 
 def former_staff_ids(school: School) -> frozenset[int]:

@@ -122,7 +122,7 @@ class Invitation(models.Model):
 
 
 class AccountSettings(models.Model):
-    """What an account chose for itself: for now, its language."""
+    """What an account chose for itself (its language), and when its sessions were ended."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_settings"
@@ -130,6 +130,8 @@ class AccountSettings(models.Model):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="nl"
     )
+    # Sessions that logged in before this moment are ended on their next request.
+    sessions_ended_at = models.DateTimeField(_("sessions ended at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("account settings")

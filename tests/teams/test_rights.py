@@ -95,13 +95,35 @@ def test_a_leaver_loses_access_at_once_and_keeps_their_tasks(client, world):
     client.force_login(world.director)
     response = client.post(reverse("teams:staff_remove", args=[world.school.pk, world.staff[2].pk]))
     assert response.status_code == 302
-    # The leaver's open session no longer reaches the school.
-    assert leaver.get(reverse("teams:board", args=[world.school.pk])).status_code == 404
+    # The leaver worked nowhere else: their open session is ended.
+    response = leaver.get(reverse("teams:board", args=[world.school.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert "_auth_user_id" not in leaver.session
     board = client.get(reverse("teams:board", args=[world.school.pk])).content.decode()
     assert "vertrokken: iemand anders nodig" in board
     assert Assignment.objects.filter(staff_member=world.staff[2], school_task=task).exists()
     history = client.get(reverse("teams:history", args=[world.school.pk]))
     assert history.status_code == 200
+
+
+def test_a_leaver_working_elsewhere_keeps_the_session_but_not_the_school(world):
+    Membership.objects.create(user=world.staff_user, kind="staff", school=world.other)
+    leaver = Client_for(world.staff_user)
+    director = Client_for(world.director)
+    director.post(reverse("teams:staff_remove", args=[world.school.pk, world.staff[2].pk]))
+    assert leaver.get(reverse("teams:board", args=[world.school.pk])).status_code == 404
+    assert leaver.get(reverse("teams:board", args=[world.other.pk])).status_code == 200
+    # Logging in again later works as before.
+    fresh = Client_for(world.staff_user)
+    assert fresh.get(reverse("teams:board", args=[world.other.pk])).status_code == 200
+
+
+def test_an_account_without_any_school_can_log_in_again(client, world):
+    director = Client_for(world.director)
+    director.post(reverse("teams:staff_remove", args=[world.school.pk, world.staff[2].pk]))
+    client.force_login(world.staff_user)  # a new login after the sessions were ended
+    assert client.get(reverse("teams:my_tasks")).status_code == 200
 
 
 def Client_for(user):
