@@ -349,7 +349,7 @@ class OverdueStep:
 
     @property
     def title(self) -> str:
-        """"Step N. Title", in the active language (reminders and calendar feeds use it)."""
+        """ "Step N. Title", in the active language (reminders and calendar feeds use it)."""
         return _("Step %(number)s. %(title)s") % {
             "number": self.step.step.number,
             "title": self.step.step.title,

@@ -98,6 +98,10 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "health_check",
     "tasks",
     "teams",
@@ -113,11 +117,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "teams.middleware.AccountLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -170,9 +176,49 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Password-reset links stay valid this long (seconds).
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign in with the school's Microsoft 365 or Google Workspace account (OpenID Connect),
+# offered only for providers whose client id and secret are set. Password login
+# stays on Django's LoginView behind axes; allauth serves only the provider flow.
+SOCIALACCOUNT_ADAPTER = "teams.social.SocialAccountAdapter"
+SOCIALACCOUNT_ONLY = True
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_EMAIL_VERIFICATION = "none"
+_OIDC_SERVERS = {
+    "microsoft": (
+        "Microsoft",
+        "https://login.microsoftonline.com/"
+        + env.str("OIDC_MICROSOFT_TENANT", default="organizations")
+        + "/v2.0",
+    ),
+    "google": ("Google", "https://accounts.google.com"),
+}
+_OIDC_APPS = [
+    {
+        "provider_id": provider_id,
+        "name": name,
+        "client_id": env.str(f"OIDC_{provider_id.upper()}_CLIENT_ID"),
+        "secret": env.str(f"OIDC_{provider_id.upper()}_CLIENT_SECRET"),
+        "settings": {"server_url": env.str(f"OIDC_{provider_id.upper()}_SERVER_URL", default=url)},
+    }
+    for provider_id, (name, url) in _OIDC_SERVERS.items()
+    if env.str(f"OIDC_{provider_id.upper()}_CLIENT_ID", default="")
+    and env.str(f"OIDC_{provider_id.upper()}_CLIENT_SECRET", default="")
+]
+# Where the provider-login buttons end up after the redirect (for the CSP's form-action).
+_OIDC_ORIGINS = [
+    "/".join(str(app["settings"]["server_url"]).split("/")[:3])  # type: ignore[index]
+    for app in _OIDC_APPS
+]
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": _OIDC_APPS}}
 
 # Per username and address; and per address over all usernames (password spraying),
 # higher because a whole school often shares one public address.
@@ -227,6 +273,8 @@ CATALOGUE_UPLOAD_MAX_BYTES = env.int("CATALOGUE_UPLOAD_MAX_BYTES", default=10 * 
 CATALOGUE_JOB_THRESHOLD_BYTES = env.int("CATALOGUE_JOB_THRESHOLD_BYTES", default=1024 * 1024)
 # A confirmed import that writes more tasks than this is written by a job.
 CATALOGUE_JOB_THRESHOLD_ROWS = env.int("CATALOGUE_JOB_THRESHOLD_ROWS", default=2000)
+# Staff lists (Excel or CSV) larger than this are refused.
+STAFF_UPLOAD_MAX_BYTES = env.int("STAFF_UPLOAD_MAX_BYTES", default=2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -332,7 +380,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "form-action": ["'self'"],
+        # Browsers check the redirect after a form post too: the provider-login buttons
+        # post here and are sent on to the provider.
+        "form-action": ["'self'", *_OIDC_ORIGINS],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],

@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 from health_check.views import HealthCheckView
+
+from teams.views import onboarding
 
 from . import views
 
@@ -19,10 +20,29 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("language/", login_not_required(set_language), name="set_language"),
+    path("language/", onboarding.set_language, name="set_language"),
+    path("welcome/<str:token>/", onboarding.accept_invitation, name="accept_invitation"),
+    path("password-reset/", onboarding.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("catalogue/", include("tasks.urls")),
     path("schools/", include("teams.urls")),
     path("guidelines/", include("guidelines.urls")),
     path("health/", login_not_required(health), name="health"),
+    # Only the OpenID Connect flow of allauth: password login stays on LoginView (axes).
+    path("accounts/", include("allauth.socialaccount.providers.openid_connect.urls")),
     path("admin/", admin.site.urls),
 ]

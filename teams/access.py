@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Membership, Occurrence, School, SchoolGroup, SchoolTask, StaffMember
+from .models import Invitation, Membership, Occurrence, School, SchoolGroup, SchoolTask, StaffMember
 
 Kind = Membership.Kind
 AnyUser = User | AnonymousUser
@@ -177,3 +177,30 @@ def get_occurrence(user: AnyUser, pk: int) -> Occurrence:
     if not (visible or mine):
         raise Http404
     return occurrence
+
+
+def can_direct_school(user: AnyUser, school: School) -> bool:
+    """Whether the account may give and take managing rights in ``school``: its directors,
+    the administrators of its school group, and platform administrators."""
+    rights = access_for(user)
+    if rights.is_superuser or school.pk in rights.group_school_ids:
+        return True
+    return Membership.objects.filter(
+        user_id=user.pk or 0, school=school, kind=Kind.DIRECTOR
+    ).exists()
+
+
+def require_platform_admin(user: AnyUser) -> None:
+    """Only platform administrators (staff users of the site) create school groups and
+    stand-alone schools."""
+    if not user.is_staff:
+        raise PermissionDenied
+
+
+def get_invitation(school: School, pk: int) -> Invitation:
+    """An invitation into ``school`` (which the caller fetched through the helpers), else 404."""
+    invitation = Invitation.objects.filter(school=school, pk=pk).select_related("staff_member")
+    found = invitation.first()
+    if found is None:
+        raise Http404
+    return found

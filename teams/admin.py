@@ -22,6 +22,7 @@ from .models import (
     Appointment,
     Assignment,
     Budget,
+    Invitation,
     Membership,
     Role,
     School,
@@ -225,6 +226,23 @@ class AssignmentAdmin(SimpleHistoryAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Assignment]) -> None:
         for assignment in queryset.select_related("school_task", "school_year"):
             self.delete_model(request, assignment)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations are sent, re-sent and withdrawn from the staff pages, where the
+    e-mail goes out with them."""
+
+    list_display = ["email", "kind", "school", "school_group", "sent_at", "accepted_at"]
+    list_filter = ["kind"]
+    search_fields = ["email"]
+    list_select_related = ["school", "school_group"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 from .reminders import admin as reminder_admin  # noqa: E402, F401  (registers its pages)

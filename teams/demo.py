@@ -25,6 +25,7 @@ from .models import (
     Appointment,
     Assignment,
     Budget,
+    Invitation,
     Membership,
     Post,
     Role,
@@ -224,6 +225,18 @@ def _distribute(
             )
 
 
+def _pending_invitation(member: StaffMember, school: School, director: User) -> None:
+    """One invitation not yet accepted, so the staff list shows the state. No mail is sent:
+    re-sending it from the staff page prints the link on the console."""
+    if (
+        member.user_id is None
+        and not Invitation.objects.open().filter(staff_member=member).exists()
+    ):
+        Invitation.objects.create(
+            school=school, staff_member=member, email=member.email, invited_by=director
+        )
+
+
 @transaction.atomic
 def seed_demo(*, password: str) -> list[tuple[str, str]]:
     """Create the demo data; returns the accounts with what each may do."""
@@ -252,6 +265,7 @@ def seed_demo(*, password: str) -> list[tuple[str, str]]:
     _distribute({"school_group": group}, DISTRIBUTION[GROUP], {}, members, year)
     seed_schedules(school_ids=[s.pk for s in schools.values()], group_ids=[group.pk], year=year,
                    today=timezone.localdate())  # fmt: skip
+    _pending_invitation(members["El Amrani"], schools[LINDE], users["directeur.linde"])
     recalculate([school.pk for school in schools.values()], year)
     seed_demo_pilot(schools=list(schools.values()), school_year=year)
     return ACCOUNTS

@@ -2,14 +2,19 @@
 
 from typing import Any
 
+from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 from ictteam.celery import enqueue_on_commit
 from tasks.signals import catalogue_changed
 
 from .jobs import follow_catalogue_change
+from .middleware import stamp_login
 
 
 @receiver(catalogue_changed)
 def adopt_new_tasks(**kwargs: Any) -> None:
     enqueue_on_commit(follow_catalogue_change)
+
+
+user_logged_in.connect(stamp_login, dispatch_uid="teams.stamp_login")

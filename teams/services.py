@@ -20,7 +20,6 @@ from tasks.models import Frequency, Level, Task, TaskGroup
 from .assigning import Conflict
 from .models import (
     Appointment,
-    Assignment,
     Budget,
     Post,
     Role,
@@ -383,17 +382,18 @@ def save_staff_member(
 
 
 def end_appointment(*, member: StaffMember, school: School, school_year: SchoolYear) -> None:
-    """Take someone off a school's staff; refused while they still have tasks there."""
-    visible = SchoolTask.objects.for_school(school).visible()
-    open_tasks = Assignment.objects.filter(
-        staff_member=member, school_year=school_year, school_task__in=visible
-    )
-    if open_tasks.exists():
-        raise ValidationError(
-            _("%(name)s still has tasks in %(year)s: give them to someone else first.")
-            % {"name": member.full_name, "year": school_year}
-        )
-    Appointment.objects.filter(staff_member=member, school=school).update(is_active=False)
+    """Take someone off a school's staff: a leaver.
+
+    Their account loses every right in the school at once (rights are read on
+    each request, so open sessions lose the school too). Their assignments stay
+    on the board, shown as needing a new person, and the history keeps who did
+    what. Refused for the school's last director.
+    """
+    from .rights import revoke_school_access
+
+    with transaction.atomic():
+        revoke_school_access(member=member, school=school)
+        Appointment.objects.filter(staff_member=member, school=school).update(is_active=False)
     mark_changed(group_schools(school), school_year)
 
 

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from .views import board, reminders, schools, staff, task_list, workload
+from .views import board, onboarding, reminders, schools, staff, task_list, workload
 
 app_name = "teams"
 
 urlpatterns = [
     path("", schools.school_list, name="schools"),
     path("me/", staff.my_tasks, name="my_tasks"),
+    path("new/", onboarding.new_school, name="school_new"),
+    path("groups/new/", onboarding.new_school_group, name="group_new"),
     path("groups/<int:group_id>/", schools.group, name="group"),
     path("groups/<int:group_id>/link-staff/", schools.group_link, name="group_link"),
     path("reminders/", reminders.reminder_list, name="reminders"),
@@ -17,6 +19,7 @@ urlpatterns = [
     path("occurrences/<int:occurrence_id>/", reminders.occurrence, name="occurrence"),
     path("<int:school_id>/reminders/", reminders.school_reminders, name="school_reminders"),
     path("<int:school_id>/tasks/<int:task_id>/schedule/", reminders.schedule, name="schedule"),
+    path("groups/<int:group_id>/new-school/", onboarding.new_group_school, name="group_school_new"),
     path("<int:school_id>/", board.board, name="board"),
     path("<int:school_id>/export/", board.export, name="export"),
     path("<int:school_id>/workload/", workload.dashboard, name="workload"),
@@ -42,6 +45,19 @@ urlpatterns = [
     path("<int:school_id>/staff/<int:member_id>/", staff.staff_detail, name="staff_detail"),
     path("<int:school_id>/staff/<int:member_id>/edit/", staff.staff_edit, name="staff_edit"),
     path("<int:school_id>/staff/<int:member_id>/remove/", staff.staff_remove, name="staff_remove"),
+    path("<int:school_id>/staff/import/", onboarding.staff_import, name="staff_import"),
+    path("<int:school_id>/staff/<int:member_id>/invite/", onboarding.invite, name="invite"),
+    path("<int:school_id>/staff/<int:member_id>/rights/", onboarding.set_rights, name="rights"),
+    path(
+        "<int:school_id>/invitations/<int:invitation_id>/resend/",
+        onboarding.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "<int:school_id>/invitations/<int:invitation_id>/withdraw/",
+        onboarding.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
     path("<int:school_id>/roles/", staff.roles, name="roles"),
     path("<int:school_id>/task-list/", task_list.task_list, name="task_list"),
     path("<int:school_id>/task-list/<int:task_id>/", task_list.task_edit, name="task_edit"),

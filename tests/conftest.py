@@ -145,3 +145,13 @@ def standard_data(db) -> None:  # type: ignore[no-untyped-def]
     TaskGroup.objects.ensure_standard()
     Role.objects.ensure_standard()
     SchoolYear.ensure_current()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the site's language: a request in another one leaves it active."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -51,6 +51,8 @@ def test_collectstatic_and_the_login_page_with_production_settings(tmp_path):
     collected = run([sys.executable, "manage.py", "collectstatic", "--noinput"], **env)
     assert collected.returncode == 0, collected.stderr[-2000:]
     assert (tmp_path / "static" / "staticfiles.json").is_file()
+    migrated = run([sys.executable, "manage.py", "migrate", "--noinput"], **env)
+    assert migrated.returncode == 0, migrated.stderr[-2000:]
 
     login = run([sys.executable, "manage.py", "shell", "--no-imports", "-c", LOGIN_PAGE], **env)
     assert login.returncode == 0, login.stderr[-2000:]

@@ -83,3 +83,40 @@ def test_a_broker_url_turns_in_process_jobs_off():
     )
     result = manage("shell", "--no-imports", "-c", code, REDIS_URL="redis://127.0.0.1:6379/3")
     assert result.stdout.split() == ["False", "redis://127.0.0.1:6379/3"]
+
+
+def test_provider_login_is_offered_only_with_client_id_and_secret():
+    script = (
+        "from django.conf import settings; "
+        "print(sorted(a['provider_id'] for a in "
+        "settings.SOCIALACCOUNT_PROVIDERS['openid_connect']['APPS']), "
+        "settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("OIDC_")}
+
+    def apps(**env: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", script],
+            cwd=ROOT,
+            env={**clean, **env},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+        return result.stdout.strip().splitlines()[-1]
+
+    assert apps() == "[] [\"'self'\"]"
+    assert apps(OIDC_GOOGLE_CLIENT_ID="id") == "[] [\"'self'\"]"
+    # The login form's redirect to the provider must pass the CSP's form-action.
+    assert apps(OIDC_GOOGLE_CLIENT_ID="id", OIDC_GOOGLE_CLIENT_SECRET="s") == (
+        "['google'] [\"'self'\", 'https://accounts.google.com']"
+    )
+    both = {
+        "OIDC_GOOGLE_CLIENT_ID": "id",
+        "OIDC_GOOGLE_CLIENT_SECRET": "s",
+        "OIDC_MICROSOFT_CLIENT_ID": "id",
+        "OIDC_MICROSOFT_CLIENT_SECRET": "s",
+    }
+    assert apps(**both).startswith("['google', 'microsoft'] ")
+    assert "'https://login.microsoftonline.com'" in apps(**both)

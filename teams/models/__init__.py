@@ -1,5 +1,6 @@
 """The teams app's models, one module per area; import them from here."""
 
+from .accounts import INVITATION_VALID_FOR, AccountSettings, Invitation
 from .organisation import Membership, School, SchoolGroup, SchoolYear
 from .reminders import (
     Digest,
@@ -38,15 +39,18 @@ __all__ = [
     "GROUP_KINDS",
     "HOURS_PER_WEEK_FULL_TIME",
     "HOURS_PER_YEAR_FULL_TIME",
+    "INVITATION_VALID_FOR",
     "MAX_BUDGET_HOURS",
     "SCHOOL_FIGURES",
     "STANDARD_ROLES",
     "STANDARD_ROLE_NAMES",
     "WEEKS_PER_SCHOOL_YEAR",
+    "AccountSettings",
     "Appointment",
     "Assignment",
     "Budget",
     "Digest",
+    "Invitation",
     "Membership",
     "Occurrence",
     "Post",

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from guidelines.services import overdue_steps
 
-from .. import access, services
+from .. import access, invitations, rights, services
 from ..assigning import Conflict
 from ..distribution import member_summary
 from ..forms import RoleForm, StaffForm
@@ -77,12 +77,20 @@ def staff_list(request: HttpRequest, school_id: int) -> HttpResponse:
         {
             "school": school,
             "year": year,
-            "members": members,
+            "members": _with_invitations(list(members), school),
             "form": form,
             "can_manage": can_manage,
             "years": SchoolYear.objects.all(),
         },
     )
+
+
+def _with_invitations(members: list[StaffMember], school: School) -> list[StaffMember]:
+    """Give each person their open invitation to this school (``None`` without one)."""
+    open_invitations = invitations.pending_state_by_member(school)
+    for member in members:
+        member.invitation = open_invitations.get(member.pk)  # type: ignore[attr-defined]
+    return members
 
 
 def _save_new_member(form: StaffForm, school: School, year: SchoolYear) -> StaffMember:
@@ -122,6 +130,10 @@ def staff_detail(request: HttpRequest, school_id: int, member_id: int) -> HttpRe
             ).select_related("role"),
             "appointment": Appointment.objects.filter(staff_member=member, school=school).first(),
             "can_manage": access.access_for(request.user).can_manage_school(school.pk),
+            "can_direct": access.can_direct_school(request.user, school),
+            "invitation": invitations.pending_state_by_member(school).get(member.pk),
+            "rights": rights.rights_of(member, school),
+            "rights_choices": rights.RIGHTS,
             "years": SchoolYear.objects.all(),
         },
     )

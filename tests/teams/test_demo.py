@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.urls import reverse
 
 from teams.distribution import build_board
-from teams.models import Assignment, Membership, School, SchoolYear, StaffMember
+from teams.models import Assignment, Invitation, Membership, School, SchoolYear, StaffMember
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,6 +38,17 @@ def test_seed_demo_is_complete_and_idempotent(rf):
         membership = Membership.objects.get(user=user)
         assert membership.kind == kind
         assert str(membership.school or membership.school_group or "") == (scope or "")
+
+
+def test_demo_shows_one_pending_invitation(client):
+    call_command("seed_demo", "--password", "Demo-Pass-1")
+    call_command("seed_demo", "--password", "Demo-Pass-1")
+    invitation = Invitation.objects.get()
+    assert invitation.state == Invitation.State.PENDING
+    assert invitation.staff_member.full_name == "Ahmed El Amrani"
+    client.force_login(Membership.objects.get(user__username="directeur.linde").user)
+    page = client.get(reverse("teams:staff", args=[invitation.school_id])).content.decode()
+    assert "uitnodiging verstuurd" in page
 
 
 def test_demo_distribution_is_realistic():

@@ -16,7 +16,7 @@ from django.apps import apps
 from django.contrib.auth.models import Permission, User
 from django.urls import URLPattern, get_resolver, reverse
 
-from teams.models import Assignment, Occurrence, Reminder, ReminderSettings, Schedule
+from teams.models import Assignment, Invitation, Occurrence, Reminder, ReminderSettings, Schedule
 
 from .factories import SchoolGroupFactory
 
@@ -71,7 +71,14 @@ def objects(world) -> dict[str, Ids]:
         staff_member=world.other_staff, kind="due", key="k", title="t", occurrence=occurrences[1]
     )
     token = ReminderSettings.objects.create(staff_member=world.staff[0]).feed_token
+    invitations = [
+        Invitation.objects.create(
+            kind="staff", school=school, staff_member=member, email=member.email or "x@school.test"
+        )
+        for school, member in ((world.school, world.staff[0]), (world.other, world.other_staff))
+    ]
     return {
+        "invitation_id": Ids(invitations[0].pk, invitations[1].pk),
         "occurrence_id": Ids(occurrences[0].pk, occurrences[1].pk),
         "reminder_id": Ids(reminder.pk, reminder.pk),
         # The feed's address is its secret: any valid one is its owner's, so only "not there".

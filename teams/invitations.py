@@ -1,0 +1,309 @@
+"""Invitations: the e-mail with a single-use link that lets a person create their account.
+
+The link carries a token signed with the site's secret key (Django's
+``signing``, with a maximum age) over the invitation's id and a hash of its
+state. The database stores no token: a reader of the database cannot build a
+link, and any change of state (re-sent, withdrawn, accepted) changes the hash,
+so earlier links stop working.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+
+from .models import (
+    INVITATION_VALID_FOR,
+    AccountSettings,
+    Appointment,
+    Invitation,
+    Membership,
+    Post,
+    School,
+    SchoolGroup,
+    StaffMember,
+)
+
+SALT = "teams.invitations"
+Kind = Membership.Kind
+
+
+class InvalidInvitation(Exception):
+    """A link that cannot be used; ``reason`` is one of the keys of ``REASONS``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _state_hash(invitation: Invitation) -> str:
+    state = "|".join(
+        str(part)
+        for part in (
+            invitation.pk,
+            invitation.email.lower(),
+            invitation.kind,
+            invitation.sent_at.isoformat(),
+            invitation.accepted_at,
+            invitation.withdrawn_at,
+        )
+    )
+    return salted_hmac(SALT, state, algorithm="sha256").hexdigest()[:32]
+
+
+def make_token(invitation: Invitation) -> str:
+    return signing.dumps({"i": invitation.pk, "h": _state_hash(invitation)}, salt=SALT)
+
+
+def accept_url(invitation: Invitation) -> str:
+    return reverse("accept_invitation", args=[make_token(invitation)])
+
+
+def invitation_for_token(token: str) -> Invitation:
+    """The pending invitation a link stands for; :class:`InvalidInvitation` otherwise."""
+    try:
+        data = signing.loads(token, salt=SALT, max_age=INVITATION_VALID_FOR)
+    except signing.SignatureExpired as exc:
+        raise InvalidInvitation("expired") from exc
+    except signing.BadSignature as exc:
+        raise InvalidInvitation("invalid") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("i"), int):
+        raise InvalidInvitation("invalid")
+    invitation = (
+        Invitation.objects.select_related("school", "school_group", "staff_member")
+        .filter(pk=data["i"])
+        .first()
+    )
+    if invitation is None:
+        raise InvalidInvitation("invalid")
+    if not constant_time_compare(str(data.get("h", "")), _state_hash(invitation)):
+        state = invitation.state
+        reason = {"accepted": "used", "withdrawn": "withdrawn"}.get(state, "replaced")
+        raise InvalidInvitation(reason)
+    if invitation.state != Invitation.State.PENDING:
+        raise InvalidInvitation(str(invitation.state).replace("accepted", "used"))
+    return invitation
+
+
+# --- Sending ---------------------------------------------------------------------------------
+
+
+def _send(invitation: Invitation, *, base_url: str) -> None:
+    """Send the invitation e-mail in the invited person's language."""
+    with translation.override(invitation.language):
+        context = {
+            "invitation": invitation,
+            "link": base_url.rstrip("/") + accept_url(invitation),
+            "scope": invitation.school or invitation.school_group,
+            "expires_at": invitation.expires_at,
+            "inviter": invitation.invited_by.get_full_name() if invitation.invited_by else "",
+        }
+        subject = _("Your account for ICT-team")
+        body = render_to_string("teams/email/invitation.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+
+
+def _sent(invitation: Invitation, base_url: str) -> Invitation:
+    """Send the e-mail of a just-written invitation; any failure undoes the write."""
+    try:
+        _send(invitation, base_url=base_url)
+    except OSError as exc:
+        raise ValidationError(
+            _("The e-mail could not be sent; nothing was changed. Try again later.")
+        ) from exc
+    return invitation
+
+
+def invite_staff_member(
+    *,
+    member: StaffMember,
+    school: School,
+    invited_by: User,
+    base_url: str,
+    language: str = "nl",
+) -> Invitation:
+    """Invite a staff member of ``school`` to create an account (and e-mail them the link).
+
+    Refused when the person has no e-mail address, already has an account, or
+    has an open invitation for this school (re-send that one instead).
+    """
+    if not member.email:
+        raise ValidationError(
+            _("%(name)s has no e-mail address: add one first.") % {"name": member.full_name}
+        )
+    if member.user_id is not None:
+        raise ValidationError(_("%(name)s already has an account.") % {"name": member.full_name})
+    if User.objects.filter(username__iexact=member.email).exists():
+        raise ValidationError(
+            _("There is already an account for %(email)s.") % {"email": member.email}
+        )
+    with transaction.atomic():
+        if Invitation.objects.open().filter(staff_member=member, school=school).exists():
+            raise ValidationError(
+                _("%(name)s has already been invited: re-send or withdraw that invitation.")
+                % {"name": member.full_name}
+            )
+        try:
+            with transaction.atomic():
+                invitation = Invitation.objects.create(
+                    kind=Kind.STAFF,
+                    school=school,
+                    staff_member=member,
+                    email=member.email.strip().lower(),
+                    language=language,
+                    invited_by=invited_by,
+                )
+        except IntegrityError as exc:
+            raise ValidationError(
+                _("%(email)s already has an open invitation for this school.")
+                % {"email": member.email}
+            ) from exc
+        return _sent(invitation, base_url)
+
+
+@dataclass(frozen=True)
+class Newcomer:
+    """Who a first director, coordinator or group administrator is."""
+
+    first_name: str
+    last_name: str
+    email: str
+    language: str = "nl"
+
+
+def invite_manager(
+    *,
+    newcomer: Newcomer,
+    invited_by: User,
+    base_url: str,
+    school: School | None = None,
+    school_group: SchoolGroup | None = None,
+    kind: str = Kind.DIRECTOR,
+) -> Invitation:
+    """Invite a school's director (added to its staff) or a school group's administrator."""
+    email = newcomer.email.strip().lower()
+    if User.objects.filter(username__iexact=email).exists():
+        raise ValidationError(_("There is already an account for %(email)s.") % {"email": email})
+    if (school is None) == (school_group is None):
+        raise ValueError("Pass a school or a school group.")
+    with transaction.atomic():
+        member = None
+        if school is not None:
+            member = _staff_member_for(school, newcomer, email)
+        try:
+            with transaction.atomic():
+                invitation = Invitation.objects.create(
+                    kind=Kind.GROUP_ADMIN if school_group is not None else kind,
+                    school=school,
+                    school_group=school_group,
+                    staff_member=member,
+                    email=email,
+                    first_name=newcomer.first_name.strip(),
+                    last_name=newcomer.last_name.strip(),
+                    language=newcomer.language,
+                    invited_by=invited_by,
+                )
+        except IntegrityError as exc:
+            raise ValidationError(
+                _("%(email)s already has an open invitation here.") % {"email": email}
+            ) from exc
+        return _sent(invitation, base_url)
+
+
+def _staff_member_for(school: School, newcomer: Newcomer, email: str) -> StaffMember:
+    """The director-to-be on the school's staff: found by e-mail there, else added."""
+    member = StaffMember.objects.filter(appointments__school=school, email__iexact=email).first()
+    if member is None:
+        member = StaffMember.objects.create(
+            first_name=newcomer.first_name.strip(),
+            last_name=newcomer.last_name.strip(),
+            email=email,
+        )
+    Appointment.objects.update_or_create(
+        staff_member=member, school=school, defaults={"is_active": True, "post": Post.DIRECTOR}
+    )
+    return member
+
+
+def resend(*, invitation: Invitation, base_url: str) -> Invitation:
+    """Send a fresh link, valid for another 7 days; the earlier links stop working."""
+    if invitation.accepted_at is not None or invitation.withdrawn_at is not None:
+        raise ValidationError(_("This invitation has been used or withdrawn."))
+    with transaction.atomic():
+        invitation.sent_at = timezone.now()
+        invitation.save(update_fields=["sent_at"])
+        return _sent(invitation, base_url)
+
+
+def withdraw(*, invitation: Invitation) -> None:
+    """Make the invitation's links useless for good."""
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation has already been used."))
+    if invitation.withdrawn_at is None:
+        invitation.withdrawn_at = timezone.now()
+        invitation.save(update_fields=["withdrawn_at"])
+
+
+def accept(*, invitation: Invitation, password: str | None) -> User:
+    """Create the account of an invitation, give it its rights and use the invitation up.
+
+    The caller has validated the password; ``None`` makes an account that signs
+    in only through its school's identity provider. Runs once: the invitation row is
+    locked and checked again, so a link clicked twice at once makes one account.
+    """
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.state != Invitation.State.PENDING:
+            raise InvalidInvitation(str(locked.state).replace("accepted", "used"))
+        if User.objects.filter(username__iexact=locked.email).exists():
+            raise ValidationError(
+                _("There is already an account for %(email)s.") % {"email": locked.email}
+            )
+        member = locked.staff_member
+        if (
+            member is not None
+            and locked.school is not None
+            and not Appointment.objects.filter(
+                staff_member=member, school=locked.school, is_active=True
+            ).exists()
+        ):
+            raise InvalidInvitation("withdrawn")
+        user = User.objects.create_user(
+            username=locked.email,
+            email=locked.email,
+            password=password,
+            first_name=member.first_name if member else locked.first_name,
+            last_name=member.last_name if member else locked.last_name,
+        )
+        AccountSettings.objects.create(user=user, language=locked.language)
+        if member is not None:
+            if member.user_id is not None:
+                raise ValidationError(_("This staff member already has an account."))
+            member.user = user
+            member.save(update_fields=["user"])
+        Membership.objects.create(
+            user=user, kind=locked.kind, school=locked.school, school_group=locked.school_group
+        )
+        locked.accepted_at = timezone.now()
+        locked.save(update_fields=["accepted_at"])
+    return user
+
+
+def pending_state_by_member(school: School) -> dict[int, Invitation]:
+    """The latest open invitation of each staff member of ``school`` (one query)."""
+    latest: dict[int, Invitation] = {}
+    for invitation in Invitation.objects.open().filter(school=school, staff_member__isnull=False):
+        assert invitation.staff_member_id is not None
+        latest.setdefault(invitation.staff_member_id, invitation)
+    return latest

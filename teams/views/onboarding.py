@@ -1,0 +1,353 @@
+"""Onboarding pages: staff import, invitations, managing rights, new schools, languages."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from .. import access, invitations, rights, services
+from .. import staff_import as importing
+from ..models import AccountSettings, Membership, School, SchoolGroup
+from ..onboarding_forms import (
+    InviteForm,
+    NewGroupForm,
+    NewSchoolForm,
+    RightsForm,
+    StaffImportForm,
+    ThrottledPasswordResetForm,
+)
+
+SESSION_KEY = "staff_import"
+REASONS = {
+    "expired": gettext_lazy("This invitation has expired. Ask your director to send a new one."),
+    "used": gettext_lazy("This invitation has already been used. Log in with your e-mail address."),
+    "withdrawn": gettext_lazy("This invitation was withdrawn."),
+    "replaced": gettext_lazy("A newer invitation was sent: use the link in the latest e-mail."),
+    "invalid": gettext_lazy("This link is not valid. Check that you copied it completely."),
+}
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _staff_detail(school: School, member_id: int) -> HttpResponse:
+    return redirect("teams:staff_detail", school.pk, member_id)
+
+
+# --- Staff import ------------------------------------------------------------------------------
+
+
+def staff_import(request: HttpRequest, school_id: int) -> HttpResponse:
+    """Upload a staff list, see what it would change, then confirm (all or nothing)."""
+    school = access.get_school(request.user, school_id, manage=True)
+    form = StaffImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and request.POST.get("confirm"):
+        return _confirm_import(request, school)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read(importing.max_bytes() + 1)  # one byte over is enough to refuse
+        plan = importing.plan_import(school=school, data=data, file_name=upload.name)
+        if plan.ok:
+            request.session[SESSION_KEY] = {
+                "school": school.pk,
+                "name": upload.name,
+                "data": base64.b64encode(data).decode(),
+            }
+    return render(
+        request, "teams/staff_import.html", {"school": school, "form": form, "plan": plan}
+    )
+
+
+def _confirm_import(request: HttpRequest, school: School) -> HttpResponse:
+    stored = request.session.get(SESSION_KEY) or {}
+    if stored.get("school") != school.pk:
+        messages.error(request, _("Upload the file again: the preview is no longer available."))
+        return redirect("teams:staff_import", school.pk)
+    end_for = [int(pk) for pk in request.POST.getlist("end") if pk.isdigit()]
+    try:
+        plan = importing.apply_import(
+            school=school,
+            data=base64.b64decode(stored["data"]),
+            file_name=stored["name"],
+            fingerprint=request.POST.get("fingerprint", ""),
+            end_for=end_for,
+        )
+    except importing.PlanChanged:
+        messages.error(request, _("The staff changed since the preview: check the new preview."))
+        return redirect("teams:staff_import", school.pk)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("teams:staff_import", school.pk)
+    if not plan.ok:
+        messages.error(request, _("Upload the file again: the preview is no longer available."))
+        return redirect("teams:staff_import", school.pk)
+    del request.session[SESSION_KEY]
+    messages.success(
+        request,
+        _("Staff list imported: %(new)s added, %(changed)s changed, %(unchanged)s unchanged.")
+        % {"new": len(plan.new), "changed": len(plan.changed), "unchanged": len(plan.unchanged)},
+    )
+    return redirect("teams:staff", school.pk)
+
+
+# --- Invitations and rights ---------------------------------------------------------------------
+
+
+@require_POST
+def invite(request: HttpRequest, school_id: int, member_id: int) -> HttpResponse:
+    school = access.get_school(request.user, school_id, manage=True)
+    member = access.get_staff_member(request.user, school, member_id)
+    form = InviteForm(request.POST)
+    language = form.cleaned_data["language"] if form.is_valid() else "nl"
+    try:
+        invitations.invite_staff_member(
+            member=member,
+            school=school,
+            invited_by=request.user,  # type: ignore[arg-type]
+            base_url=_base_url(request),
+            language=language,
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request, _("An invitation was sent to %(email)s.") % {"email": member.email}
+        )
+    return _staff_detail(school, member.pk)
+
+
+@require_POST
+def invitation_resend(request: HttpRequest, school_id: int, invitation_id: int) -> HttpResponse:
+    school = access.get_school(request.user, school_id, manage=True)
+    invitation = access.get_invitation(school, invitation_id)
+    try:
+        invitations.resend(invitation=invitation, base_url=_base_url(request))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request, _("The invitation was sent again to %(email)s.") % {"email": invitation.email}
+        )
+    return _back_from_invitation(school, invitation)
+
+
+@require_POST
+def invitation_withdraw(request: HttpRequest, school_id: int, invitation_id: int) -> HttpResponse:
+    school = access.get_school(request.user, school_id, manage=True)
+    invitation = access.get_invitation(school, invitation_id)
+    try:
+        invitations.withdraw(invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The invitation was withdrawn; its link no longer works."))
+    return _back_from_invitation(school, invitation)
+
+
+def _back_from_invitation(school: School, invitation: Any) -> HttpResponse:
+    if invitation.staff_member_id:
+        return _staff_detail(school, invitation.staff_member_id)
+    return redirect("teams:staff", school.pk)
+
+
+@require_POST
+def set_rights(request: HttpRequest, school_id: int, member_id: int) -> HttpResponse:
+    school = access.get_school(request.user, school_id, manage=True)
+    member = access.get_staff_member(request.user, school, member_id)
+    if not access.can_direct_school(request.user, school):
+        raise PermissionDenied
+    form = RightsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the rights to give."))
+        return _staff_detail(school, member.pk)
+    try:
+        rights.set_rights(member=member, school=school, kind=form.cleaned_data["kind"])
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request, _("The rights of %(name)s were saved.") % {"name": member.full_name}
+        )
+    return _staff_detail(school, member.pk)
+
+
+# --- Accepting an invitation ----------------------------------------------------------------------
+
+
+@login_not_required
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The page behind the e-mail's link: choose a password, get the account, land on my tasks."""
+    try:
+        invitation = invitations.invitation_for_token(token)
+    except invitations.InvalidInvitation as invalid:
+        return render(
+            request,
+            "teams/invitation_invalid.html",
+            {"reason": REASONS[invalid.reason]},
+            status=410 if invalid.reason != "invalid" else 404,
+        )
+    translation.activate(invitation.language)
+    request.LANGUAGE_CODE = invitation.language  # type: ignore[attr-defined]
+    future = User(
+        username=invitation.email,
+        email=invitation.email,
+        first_name=invitation.staff_member.first_name if invitation.staff_member else "",
+        last_name=invitation.staff_member.last_name if invitation.staff_member else "",
+    )
+    form = SetPasswordForm(future, request.POST or None)
+    form.fields["new_password1"].widget.attrs["autofocus"] = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitations.accept(
+                invitation=invitation, password=form.cleaned_data["new_password1"]
+            )
+        except invitations.InvalidInvitation as invalid:
+            return render(
+                request,
+                "teams/invitation_invalid.html",
+                {"reason": REASONS[invalid.reason]},
+                status=410,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your account is ready."))
+            target = "teams:my_tasks" if invitation.kind == Membership.Kind.STAFF else "home"
+            response = redirect(target)
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, invitation.language)
+            return response
+    return render(request, "teams/accept_invitation.html", {"invitation": invitation, "form": form})
+
+
+# --- New school groups and schools -------------------------------------------------------------
+
+
+def new_school_group(request: HttpRequest) -> HttpResponse:
+    """A platform administrator creates a school group and invites its first administrator."""
+    access.require_platform_admin(request.user)
+    form = NewGroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                group = SchoolGroup.objects.create(name=data["name"])
+                services.adopt_catalogue(school_group=group)
+                invitations.invite_manager(
+                    newcomer=_newcomer(data),
+                    invited_by=request.user,  # type: ignore[arg-type]
+                    base_url=_base_url(request),
+                    school_group=group,
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(group)s was created and %(email)s was invited.")
+                % {"group": group.name, "email": data["email"]},
+            )
+            return redirect("teams:schools")
+    return render(request, "teams/school_new.html", {"form": form, "title": _("New school group")})
+
+
+def new_school(request: HttpRequest) -> HttpResponse:
+    """A platform administrator creates a school (alone or in a group) and invites its director."""
+    access.require_platform_admin(request.user)
+    return _new_school(request, None, groups=SchoolGroup.objects.all())
+
+
+def new_group_school(request: HttpRequest, group_id: int) -> HttpResponse:
+    """A school group's administrator adds a school to the group and invites its director."""
+    group = access.get_group(request.user, group_id)
+    return _new_school(request, group, groups=None)
+
+
+def _new_school(request: HttpRequest, group: SchoolGroup | None, *, groups: Any) -> HttpResponse:
+    form = NewSchoolForm(request.POST or None, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                school = School(
+                    name=" ".join(data["name"].split()),
+                    institution_number=data["institution_number"].strip(),
+                    school_group=group or data.get("school_group"),
+                )
+                school.full_clean()
+                school.save()
+                services.adopt_catalogue(school=school)
+                invitations.invite_manager(
+                    newcomer=_newcomer(data),
+                    invited_by=request.user,  # type: ignore[arg-type]
+                    base_url=_base_url(request),
+                    school=school,
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(school)s was created and %(email)s was invited as its director.")
+                % {"school": school.name, "email": data["email"]},
+            )
+            return redirect(group or "teams:schools")
+    title = _("New school in %(group)s") % {"group": group.name} if group else _("New school")
+    return render(request, "teams/school_new.html", {"form": form, "title": title})
+
+
+def _newcomer(data: dict[str, Any]) -> invitations.Newcomer:
+    return invitations.Newcomer(
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        email=data["email"],
+        language=data["language"],
+    )
+
+
+# --- Language and password reset ------------------------------------------------------------------
+
+
+@login_not_required
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, which also keeps the choice on a signed-in account."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+    ):
+        AccountSettings.objects.update_or_create(
+            user_id=request.user.pk, defaults={"language": language}
+        )
+    return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = ThrottledPasswordResetForm
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form: ThrottledPasswordResetForm) -> HttpResponse:  # type: ignore[override]
+        form.client_ip = self.request.META.get("REMOTE_ADDR", "")
+        return super().form_valid(form)

@@ -1,0 +1,220 @@
+"""Managing rights, the last-director rule, leavers, and who may do any of it."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import mail
+from django.urls import reverse
+
+from teams.models import Appointment, Assignment, Invitation, Membership
+
+pytestmark = pytest.mark.django_db
+
+
+def rights_url(w, member):
+    return reverse("teams:rights", args=[w.school.pk, member.pk])
+
+
+def test_director_gives_and_takes_the_coordinators_rights(client, world):
+    member = world.staff[2]  # has the staff_user account
+    client.force_login(world.director)
+    client.post(rights_url(world, member), {"kind": "coordinator"})
+    assert set(
+        Membership.objects.filter(user=world.staff_user, school=world.school).values_list(
+            "kind", flat=True
+        )
+    ) == {"coordinator"}
+    client.force_login(world.staff_user)
+    assert (
+        client.get(reverse("teams:staff_edit", args=[world.school.pk, member.pk])).status_code
+        == 200
+    )
+    client.force_login(world.director)
+    client.post(rights_url(world, member), {"kind": "staff"})
+    client.force_login(world.staff_user)
+    assert (
+        client.get(reverse("teams:staff_edit", args=[world.school.pk, member.pk])).status_code
+        == 403
+    )
+
+
+def test_rights_need_an_account(client, world):
+    client.force_login(world.director)
+    response = client.post(rights_url(world, world.staff[0]), {"kind": "coordinator"}, follow=True)
+    assert "heeft nog geen account" in response.content.decode()
+    assert Membership.objects.filter(school=world.school).count() == 3
+
+
+def director_as_staff(world):
+    member = world.staff[1]
+    member.user = world.director
+    member.save()
+    return member
+
+
+def test_the_last_director_cannot_be_demoted_or_ended(client, world):
+    member = director_as_staff(world)
+    client.force_login(world.director)
+    response = client.post(rights_url(world, member), {"kind": "staff"}, follow=True)
+    assert "minstens één directeur" in response.content.decode()
+    assert Membership.objects.filter(user=world.director, kind="director").exists()
+    response = client.post(
+        reverse("teams:staff_remove", args=[world.school.pk, member.pk]), follow=True
+    )
+    assert "minstens één directeur" in response.content.decode()
+    assert Appointment.objects.get(staff_member=member, school=world.school).is_active
+
+
+def test_a_second_director_can_then_step_down(client, world):
+    member = director_as_staff(world)
+    client.force_login(world.director)
+    client.post(rights_url(world, world.staff[2]), {"kind": "director"})
+    client.post(rights_url(world, member), {"kind": "coordinator"})
+    kinds = dict(
+        Membership.objects.filter(school=world.school).values_list("user__username", "kind")
+    )
+    assert kinds["directeur.a"] == "coordinator"
+    assert kinds["leerkracht.a"] == "director"
+
+
+def test_a_coordinator_cannot_change_rights(client, world):
+    client.force_login(world.coordinator)
+    response = client.post(rights_url(world, world.staff[2]), {"kind": "director"})
+    assert response.status_code == 403
+    assert not Membership.objects.filter(user=world.staff_user, kind="director").exists()
+
+
+def test_a_leaver_loses_access_at_once_and_keeps_their_tasks(client, world):
+    task = world.tasks[0]
+    Assignment.objects.create(
+        school_task=task, school_year=world.year, kind="responsible", staff_member=world.staff[2]
+    )
+    leaver = Client_for(world.staff_user)
+    assert leaver.get(reverse("teams:board", args=[world.school.pk])).status_code == 200
+    client.force_login(world.director)
+    response = client.post(reverse("teams:staff_remove", args=[world.school.pk, world.staff[2].pk]))
+    assert response.status_code == 302
+    # The leaver worked nowhere else: their open session is ended.
+    response = leaver.get(reverse("teams:board", args=[world.school.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert "_auth_user_id" not in leaver.session
+    board = client.get(reverse("teams:board", args=[world.school.pk])).content.decode()
+    assert "werkt hier niet meer: iemand anders nodig" in board
+    assert Assignment.objects.filter(staff_member=world.staff[2], school_task=task).exists()
+    history = client.get(reverse("teams:history", args=[world.school.pk]))
+    assert history.status_code == 200
+
+
+def test_a_leaver_working_elsewhere_keeps_the_session_but_not_the_school(world):
+    Membership.objects.create(user=world.staff_user, kind="staff", school=world.other)
+    leaver = Client_for(world.staff_user)
+    director = Client_for(world.director)
+    director.post(reverse("teams:staff_remove", args=[world.school.pk, world.staff[2].pk]))
+    assert leaver.get(reverse("teams:board", args=[world.school.pk])).status_code == 404
+    assert leaver.get(reverse("teams:board", args=[world.other.pk])).status_code == 200
+    # Logging in again later works as before.
+    fresh = Client_for(world.staff_user)
+    assert fresh.get(reverse("teams:board", args=[world.other.pk])).status_code == 200
+
+
+def test_an_account_without_any_school_can_log_in_again(client, world):
+    director = Client_for(world.director)
+    director.post(reverse("teams:staff_remove", args=[world.school.pk, world.staff[2].pk]))
+    client.force_login(world.staff_user)  # a new login after the sessions were ended
+    assert client.get(reverse("teams:my_tasks")).status_code == 200
+
+
+def Client_for(user):
+    from django.test import Client
+
+    other = Client()
+    other.force_login(user)
+    return other
+
+
+# --- Who may invite, import, change rights and end appointments -------------------------------
+
+CAST = ["director", "coordinator", "staff_user", "group_admin", "outsider", "stranger"]
+
+
+def writes(w):
+    s, m = w.school.pk, w.staff[0].pk
+    invitation = Invitation.objects.create(
+        school=w.school, staff_member=w.staff[1], email=w.staff[1].email
+    )
+    return {
+        "invite": (reverse("teams:invite", args=[s, m]), {"language": "nl"}),
+        "resend": (reverse("teams:invitation_resend", args=[s, invitation.pk]), {}),
+        "withdraw": (reverse("teams:invitation_withdraw", args=[s, invitation.pk]), {}),
+        "import": (reverse("teams:staff_import", args=[s]), {}),
+        "rights": (reverse("teams:rights", args=[s, w.staff[2].pk]), {"kind": "coordinator"}),
+        "end": (reverse("teams:staff_remove", args=[s, w.staff[1].pk]), {}),
+    }
+
+
+# Expected status of each write by each member of the cast; 404 means "not yours".
+WRITE = {
+    "invite":   [302, 302, 403, 403, 404, 404],
+    "resend":   [302, 302, 403, 403, 404, 404],
+    "withdraw": [302, 302, 403, 403, 404, 404],
+    "import":   [200, 200, 403, 403, 404, 404],
+    "rights":   [302, 403, 403, 403, 404, 404],
+    "end":      [302, 302, 403, 403, 404, 404],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("action", WRITE)
+@pytest.mark.parametrize("who", range(len(CAST)))
+def test_write_matrix(client, world, action, who):
+    url, data = writes(world)[action]
+    before = (
+        Invitation.objects.filter(withdrawn_at__isnull=True).count(),
+        Appointment.objects.filter(is_active=True).count(),
+        sorted(Membership.objects.values_list("user_id", "kind", "school_id")),
+    )
+    client.force_login(getattr(world, CAST[who]))
+    response = client.post(url, data)
+    assert response.status_code == WRITE[action][who]
+    if WRITE[action][who] in (403, 404):
+        after = (
+            Invitation.objects.filter(withdrawn_at__isnull=True).count(),
+            Appointment.objects.filter(is_active=True).count(),
+            sorted(Membership.objects.values_list("user_id", "kind", "school_id")),
+        )
+        assert after == before
+        assert not mail.outbox
+
+
+def test_an_invitation_of_another_school_is_not_found(client, world):
+    theirs = Invitation.objects.create(
+        school=world.other, staff_member=world.other_staff, email=world.other_staff.email
+    )
+    client.force_login(world.director)
+    url = reverse("teams:invitation_withdraw", args=[world.school.pk, theirs.pk])
+    assert client.post(url).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.withdrawn_at is None
+
+
+def test_staff_of_another_school_cannot_be_invited_through_mine(client, world):
+    client.force_login(world.director)
+    url = reverse("teams:invite", args=[world.school.pk, world.other_staff.pk])
+    assert client.post(url).status_code == 404
+    assert not User.objects.filter(email=world.other_staff.email).exists()
+    assert not mail.outbox
+
+
+def test_ending_an_appointment_withdraws_the_open_invitation(client, world):
+    member = world.staff[0]
+    client.force_login(world.director)
+    client.post(reverse("teams:invite", args=[world.school.pk, member.pk]), {"language": "nl"})
+    link = re.search(r"https?://\S+?(/welcome/\S+/)", mail.outbox[0].body).group(1)
+    client.post(reverse("teams:staff_remove", args=[world.school.pk, member.pk]))
+    client.logout()
+    response = client.post(
+        link, {"new_password1": "Lange-Zin-Met-77", "new_password2": "Lange-Zin-Met-77"}
+    )
+    assert response.status_code == 410
+    assert not User.objects.filter(username=member.email).exists()
