@@ -39,6 +39,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from decimal import ROUND_HALF_UP, Decimal
 
 ZERO = Decimal(0)
@@ -94,10 +95,10 @@ def state_of(hours: Decimal, budget: Decimal | None, limits: Limits) -> str:
 
 
 # --- Input rows -------------------------------------------------------------------------------
+# Tuples, not dataclasses: a batch of schools loads them by the thousand.
 
 
-@dataclass(frozen=True)
-class TaskIn:
+class TaskIn(NamedTuple):
     """A task that counts, as the loader found it."""
 
     id: int
@@ -106,8 +107,7 @@ class TaskIn:
     group_level: bool
 
 
-@dataclass(frozen=True)
-class AssignmentIn:
+class AssignmentIn(NamedTuple):
     id: int
     task_id: int
     kind: str  # RESPONSIBLE or BACKUP

@@ -135,10 +135,11 @@ def recalculate_marked(school_ids: Sequence[int] | None = None, limit: int = 500
         for year_id, schools in by_year.items():
             rows = load([s.pk for s in schools], year_id, known=schools)
             store(year_id, [calculate(r) for r in rows.values()])
-        for request in requests:
-            WorkloadRequest.objects.filter(
-                pk=request.pk, requested_at=request.requested_at
-            ).delete()
+        if requests:  # only marks nobody set again meanwhile
+            again = Q()
+            for request in requests:
+                again |= Q(pk=request.pk, requested_at=request.requested_at)
+            WorkloadRequest.objects.filter(again).delete()
     return len(requests)
 
 
@@ -165,9 +166,12 @@ def store(year_id: int, results: Sequence[Result]) -> None:
         unique_fields=["school", "school_year"],
         update_fields=list(SCHOOL_FIGURES),
     )
+    # Compared as plain tuples: on most runs nothing or one person changed.
     stored = {
-        (row.school_id, row.staff_member_id): row
-        for row in StaffWorkload.objects.filter(school_year_id=year_id, school_id__in=ids)
+        (school_id, staff_id): (pk, tuple(figures))
+        for pk, school_id, staff_id, *figures in StaffWorkload.objects.filter(
+            school_year_id=year_id, school_id__in=ids
+        ).values_list("pk", "school_id", "staff_member_id", *STAFF_FIGURES)
     }
     new, changed = [], []
     for result in results:
@@ -175,23 +179,21 @@ def store(year_id: int, results: Sequence[Result]) -> None:
             if not person.is_involved:
                 continue
             values = _staff_values(person)
-            row = stored.pop((result.school_id, person.staff_id), None)
-            if row is None:
+            found = stored.pop((result.school_id, person.staff_id), None)
+            if found is None:
                 new.append(StaffWorkload(school_id=result.school_id, school_year_id=year_id,
                                          staff_member_id=person.staff_id, computed_at=now,
                                          **values))  # fmt: skip
-            elif any(getattr(row, name) != value for name, value in values.items()):
-                for name, value in values.items():
-                    setattr(row, name, value)
-                row.computed_at = now
-                changed.append(row)
+            elif found[1] != tuple(values.values()):
+                changed.append(StaffWorkload(pk=found[0], computed_at=now, **values))
     if stored:
-        StaffWorkload.objects.filter(pk__in=[row.pk for row in stored.values()]).delete()
+        StaffWorkload.objects.filter(pk__in=[pk for pk, _figures in stored.values()]).delete()
     StaffWorkload.objects.bulk_update(changed, [*STAFF_FIGURES, "computed_at"], batch_size=500)
     StaffWorkload.objects.bulk_create(new, batch_size=1000)
 
 
 def _staff_values(person: PersonFigures) -> dict[str, object]:
+    """A person's stored figures, in the order of STAFF_FIGURES."""
     values: dict[str, object] = {
         "budget_hours": person.budget_hours or ZERO,
         "carried_hours": person.carried_hours,
@@ -222,18 +224,20 @@ def _school_row(r: Result, year_id: int, now: datetime) -> SchoolWorkload:
 def take_snapshot(school_year: SchoolYear, day: date | None = None) -> int:
     """Copy every school's current figures into the trend for ``day`` (today), set-wise.
 
-    One ``INSERT … SELECT``; the day's earlier copy, if any, is replaced, so
+    One ``INSERT … SELECT``; a copy already taken that day is overwritten, so
     running it twice gives the same trend. Returns how many rows were copied.
     """
     day = day or timezone.localdate()
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in ("school_id", "school_year_id", *SCHOOL_FIGURES))
+    refresh = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in SCHOOL_FIGURES)
     target, source = WorkloadSnapshot._meta.db_table, SchoolWorkload._meta.db_table
-    with transaction.atomic(), connection.cursor() as cursor:
-        WorkloadSnapshot.objects.filter(school_year=school_year, day=day).delete()
+    with connection.cursor() as cursor:
+        # SQLite needs the WHERE to tell the ON CONFLICT clause from a join condition.
         cursor.execute(
             f"INSERT INTO {quote(target)} ({columns}, {quote('day')}) "  # noqa: S608
-            f"SELECT {columns}, %s FROM {quote(source)} WHERE school_year_id = %s",
+            f"SELECT {columns}, %s FROM {quote(source)} WHERE school_year_id = %s "
+            f"ON CONFLICT (school_id, school_year_id, day) DO UPDATE SET {refresh}",
             [WorkloadSnapshot._meta.get_field("day").get_db_prep_save(day, connection),
              school_year.pk],
         )  # fmt: skip

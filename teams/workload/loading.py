@@ -67,10 +67,13 @@ def load(
     by_group: dict[int, list[AssignmentIn]] = defaultdict(list)
     group_staff: set[int] = set()
     for pk, task_id, kind, staff_id, hours in (
-        Assignment.objects.filter(school_year_id=year_id, school_task_id__in=list(tasks))
+        Assignment.objects.filter(school_year_id=year_id)
+        .filter(Q(school_task__school_id__in=ids) | Q(school_task__school_group_id__in=groups))
         .order_by("pk")
         .values_list("pk", "school_task_id", "kind", "staff_member_id", "hours")
     ):
+        if task_id not in tasks:
+            continue  # a task that does not count (hidden, or retired from the catalogue)
         owner, owner_group, _task = tasks[task_id]
         row = AssignmentIn(pk, task_id, kind, staff_id, hours)
         if owner_group is not None:
