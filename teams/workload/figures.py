@@ -224,20 +224,21 @@ def _school_row(r: Result, year_id: int, now: datetime) -> SchoolWorkload:
 def take_snapshot(school_year: SchoolYear, day: date | None = None) -> int:
     """Copy every school's current figures into the trend for ``day`` (today), set-wise.
 
-    One ``INSERT … SELECT``; a copy already taken that day is overwritten, so
-    running it twice gives the same trend. Returns how many rows were copied.
+    One ``INSERT … SELECT``, after removing a copy already taken that day (normally
+    there is none), so running it twice gives the same trend. Returns how many
+    rows were copied.
     """
     day = day or timezone.localdate()
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in ("school_id", "school_year_id", *SCHOOL_FIGURES))
-    refresh = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in SCHOOL_FIGURES)
     target, source = WorkloadSnapshot._meta.db_table, SchoolWorkload._meta.db_table
-    with connection.cursor() as cursor:
-        # SQLite needs the WHERE to tell the ON CONFLICT clause from a join condition.
+    with transaction.atomic(), connection.cursor() as cursor:
+        WorkloadSnapshot.objects.filter(school_year=school_year, day=day)._raw_delete(
+            WorkloadSnapshot.objects.db
+        )  # derived rows, nothing cascades: one DELETE
         cursor.execute(
             f"INSERT INTO {quote(target)} ({columns}, {quote('day')}) "  # noqa: S608
-            f"SELECT {columns}, %s FROM {quote(source)} WHERE school_year_id = %s "
-            f"ON CONFLICT (school_id, school_year_id, day) DO UPDATE SET {refresh}",
+            f"SELECT {columns}, %s FROM {quote(source)} WHERE school_year_id = %s",
             [WorkloadSnapshot._meta.get_field("day").get_db_prep_save(day, connection),
              school_year.pk],
         )  # fmt: skip
