@@ -46,6 +46,7 @@ ZERO = Decimal(0)
 CENT = Decimal("0.01")
 GROUP_KINDS = ("technical", "pedagogical", "policy", "administrative", "other")
 RESPONSIBLE, BACKUP = "responsible", "backup"
+GROUP_LEVEL = "group_level"  # where the calculation keeps the group-level tasks' hours
 
 # States of a person's load, from the school's limits.
 OVER, BUSY, FINE, UNKNOWN = "over", "busy", "ok", "unknown"
@@ -294,21 +295,27 @@ def calculate(rows: SchoolRows) -> SchoolWorkload:
     raw: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     tasks: dict[int, TaskFigures] = {}
     shares: dict[int, Decimal] = {}
-    needed_by_group = dict.fromkeys(GROUP_KINDS, ZERO)
-    unassigned_hours = outsourced = group_hours = ZERO
+    needed_by_group = dict.fromkeys((*GROUP_KINDS, GROUP_LEVEL), ZERO)
+    unassigned_hours = outsourced = ZERO
 
     for task in rows.tasks:
         figures = TaskFigures(task.id, task.hours, task.kind, task.group_level)
         tasks[task.id] = figures
+        assignments = by_task.get(task.id)
+        if not assignments:
+            _add_needed(task, needed_by_group)
+            if not task.group_level:
+                unassigned_hours += task.hours or ZERO
+            continue
         counting = []
-        for a in by_task.get(task.id, ()):
+        for a in assignments:
             if _works_there(rows, task, a.staff_id):
                 counting.append(a)
             else:
                 figures.needs_new_person.append(a.id)
         responsibles = [a for a in counting if a.kind == RESPONSIBLE]
         figures.responsibles = len(responsibles)
-        figures.staff_responsibles = sum(1 for a in responsibles if a.staff_id is not None)
+        figures.staff_responsibles = len([a for a in responsibles if a.staff_id is not None])
         figures.backups = len(counting) - len(responsibles)
         if figures.staff_responsibles == 1 and figures.responsibles == 1:
             figures.only_responsible = responsibles[0].staff_id
@@ -335,12 +342,9 @@ def calculate(rows: SchoolRows) -> SchoolWorkload:
             person.task_count += 1
             raw[a.staff_id][task.kind if a.kind == RESPONSIBLE else BACKUP] += part
         figures.assigned_hours = cents(figures.assigned_hours)
-        if task.group_level:
-            group_hours += task.hours or ZERO
-        else:
-            needed_by_group[task.kind] += task.hours or ZERO
-            if figures.is_unassigned:
-                unassigned_hours += task.hours or ZERO
+        _add_needed(task, needed_by_group)
+        if figures.is_unassigned and not task.group_level:
+            unassigned_hours += task.hours or ZERO
 
     for sid, sums in raw.items():
         person = people[sid]
@@ -367,12 +371,17 @@ def calculate(rows: SchoolRows) -> SchoolWorkload:
         risks=risks,
         group_level_risks=group_risks,
         task_count=sum(1 for t in rows.tasks if not t.group_level),
-        needed_hours=sum(needed_by_group.values(), ZERO),
-        needed_by_group=needed_by_group,
+        needed_hours=sum((needed_by_group[kind] for kind in GROUP_KINDS), ZERO),
+        needed_by_group={kind: needed_by_group[kind] for kind in GROUP_KINDS},
         unassigned_hours=unassigned_hours,
         outsourced_hours=cents(outsourced),
-        group_level_hours=group_hours,
+        group_level_hours=needed_by_group[GROUP_LEVEL],
     )
+
+
+def _add_needed(task: TaskIn, needed: dict[str, Decimal]) -> None:
+    """A task's hours to what its school needs per group, or to the group-level total."""
+    needed[GROUP_LEVEL if task.group_level else task.kind] += task.hours or ZERO
 
 
 def _count_risks(counts: RiskCounts, figures: TaskFigures) -> None:
