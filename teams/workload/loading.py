@@ -1,7 +1,7 @@
-"""Loading the rows the calculator needs, for one school or many, in five queries.
+"""Loading the rows the calculator needs, for one school or many, in three queries.
 
 Loading many schools at once (a school group, a chunk of schools) costs the same
-five queries as one school, so fanned-out jobs spend their time on the rows
+queries as one school, so fanned-out jobs spend their time on the rows
 themselves.
 """
 
@@ -11,9 +11,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import FilteredRelation, OuterRef, Q, Subquery
 
-from ..models import Appointment, Assignment, Budget, School, SchoolTask, SchoolYear
+from ..models import Appointment, Budget, School, SchoolTask, SchoolYear
 from .calculator import AssignmentIn, Limits, SchoolRows, TaskIn, group_kind, task_hours
 
 
@@ -43,45 +43,49 @@ def load(
     ids = list(schools)
     groups = sorted({group for group, _limits in schools.values() if group is not None})
 
-    tasks: dict[int, tuple[int | None, int | None, TaskIn]] = {}
+    # The tasks that count, each with its assignments that year (one row per assignment,
+    # or one row without an assignment), in one query.
     school_tasks: dict[int, list[TaskIn]] = defaultdict(list)
     group_tasks: dict[int, list[TaskIn]] = defaultdict(list)
-    for pk, school_id, group_id, local, catalogue_id, catalogue_hours, catalogue_kind, own_kind in (
-        SchoolTask.objects.visible()
-        .filter(Q(school_id__in=ids) | Q(school_group_id__in=groups))
-        .order_by()
-        .values_list(
-            "pk", "school_id", "school_group_id", "local_hours", "catalogue_task_id",
-            "catalogue_task__hours_per_year", "catalogue_task__group__kind", "group__kind",
-        )
-    ):  # fmt: skip
-        kind = group_kind(own_kind if catalogue_id is None else catalogue_kind)
-        task = TaskIn(pk, task_hours(local, catalogue_hours), kind, group_id is not None)
-        tasks[pk] = (school_id, group_id, task)
-        if group_id is not None:
-            group_tasks[group_id].append(task)
-        else:
-            school_tasks[school_id].append(task)
-
     by_school: dict[int, list[AssignmentIn]] = defaultdict(list)
     by_group: dict[int, list[AssignmentIn]] = defaultdict(list)
     group_staff: set[int] = set()
-    for pk, task_id, kind, staff_id, hours in (
-        Assignment.objects.filter(school_year_id=year_id)
-        .filter(Q(school_task__school_id__in=ids) | Q(school_task__school_group_id__in=groups))
-        .order_by("pk")
-        .values_list("pk", "school_task_id", "kind", "staff_member_id", "hours")
-    ):
-        if task_id not in tasks:
-            continue  # a task that does not count (hidden, or retired from the catalogue)
-        owner, owner_group, _task = tasks[task_id]
-        row = AssignmentIn(pk, task_id, kind, staff_id, hours)
-        if owner_group is not None:
-            by_group[owner_group].append(row)
+    seen: set[int] = set()
+    for (
+        pk, school_id, group_id, local, catalogue_id, catalogue_hours, catalogue_kind, own_kind,
+        assignment_id, assignment_kind, staff_id, hours,
+    ) in (
+        SchoolTask.objects.visible()
+        .filter(Q(school_id__in=ids) | Q(school_group_id__in=groups))
+        .annotate(
+            year_assignment=FilteredRelation(
+                "assignments", condition=Q(assignments__school_year_id=year_id)
+            )
+        )
+        .order_by("pk", "year_assignment__pk")
+        .values_list(
+            "pk", "school_id", "school_group_id", "local_hours", "catalogue_task_id",
+            "catalogue_task__hours_per_year", "catalogue_task__group__kind", "group__kind",
+            "year_assignment__pk", "year_assignment__kind", "year_assignment__staff_member_id",
+            "year_assignment__hours",
+        )
+    ):  # fmt: skip
+        if pk not in seen:
+            seen.add(pk)
+            kind = group_kind(own_kind if catalogue_id is None else catalogue_kind)
+            task = TaskIn(pk, task_hours(local, catalogue_hours), kind, group_id is not None)
+            (group_tasks[group_id] if group_id is not None else school_tasks[school_id]).append(
+                task
+            )
+        if assignment_id is None:
+            continue
+        row = AssignmentIn(assignment_id, pk, assignment_kind, staff_id, hours)
+        if group_id is not None:
+            by_group[group_id].append(row)
             if staff_id is not None:
                 group_staff.add(staff_id)
-        elif owner is not None:
-            by_school[owner].append(row)
+        else:
+            by_school[school_id].append(row)
 
     # Active appointments in these schools, and of people with group-level work in the
     # schools of their group, each with the person's budget there that year.
