@@ -32,9 +32,7 @@ LEAD_DAYS = 7
 
 def _add_schedules(day, due_percent: float) -> int:  # type: ignore[no-untyped-def]
     """A yearly schedule for every scale task without one; ``due_percent`` due on ``day``."""
-    from django.db import connection, transaction
-    from django.utils import timezone
-    from ictteam.bulk import insert_rows
+    from django.db import transaction
 
     from teams.models import Schedule, SchoolTask
 
@@ -43,18 +41,17 @@ def _add_schedules(day, due_percent: float) -> int:  # type: ignore[no-untyped-d
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    stamp = Schedule._meta.get_field("updated_at").get_db_prep_save(timezone.now(), connection)
     rows = []
     for task_id in tasks:
         if random.random() * 100 < due_percent:
             due = day + timedelta(days=random.randint(0, LEAD_DAYS))
         else:
             due = day + timedelta(days=random.randint(LEAD_DAYS + 1, 330))
-        rows.append((task_id, "yearly", due, LEAD_DAYS, due, due - timedelta(days=LEAD_DAYS),
-                     stamp))  # fmt: skip
+        rows.append(Schedule(school_task_id=task_id, rhythm="yearly", anchor=due,
+                             lead_days=LEAD_DAYS, next_due_on=due,
+                             remind_on=due - timedelta(days=LEAD_DAYS)))  # fmt: skip
     with transaction.atomic():
-        insert_rows(Schedule, ("school_task", "rhythm", "anchor", "lead_days", "next_due_on",
-                               "remind_on", "updated_at"), rows)  # fmt: skip
+        Schedule.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
 
 
