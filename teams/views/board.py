@@ -95,6 +95,7 @@ def _editor_context(
             change_forms.get(assignment.pk)
             or AssignmentForm(
                 staff=staff,
+                task_hours=row.figures.hours,
                 prefix=f"a{assignment.pk}",
                 initial={
                     "staff_member": assignment.staff_member_id,
@@ -119,7 +120,10 @@ def _editor_context(
         "can_manage": access.access_for(request.user).can_manage_school(school.pk),
         "add_form": add_form
         or AssignmentForm(
-            staff=staff, prefix=f"t{task.pk}", initial={"kind": kind, "state": row.state}
+            staff=staff,
+            task_hours=row.figures.hours,
+            prefix=f"t{task.pk}",
+            initial={"kind": kind, "state": row.state},
         ),
         "board_url": _board_url(school, year, f"task-{task.pk}"),
     }
@@ -171,7 +175,9 @@ def assignment_add(request: HtmxHttpRequest, school_id: int, task_id: int) -> Ht
     school = access.get_school(request.user, school_id)
     task = access.get_school_task(request.user, school, task_id, manage=True)
     year = SchoolYear.from_param(request.POST.get("year"))
-    form = AssignmentForm(request.POST, staff=access.staff_for_task(task), prefix=f"t{task.pk}")
+    form = AssignmentForm(
+        request.POST, staff=access.staff_for_task(task), task_hours=task.hours, prefix=f"t{task.pk}"
+    )
     if form.is_valid():
         try:
             assigning.add_assignment(
@@ -184,7 +190,9 @@ def assignment_add(request: HtmxHttpRequest, school_id: int, task_id: int) -> Ht
             # The user's choice stays, now based on the task as it is: adding again saves it.
             data = request.POST.copy()
             data[f"t{task.pk}-state"] = task_row(task, school, year).state
-            form = AssignmentForm(data, staff=access.staff_for_task(task), prefix=f"t{task.pk}")
+            form = AssignmentForm(
+                data, staff=access.staff_for_task(task), task_hours=task.hours, prefix=f"t{task.pk}"
+            )
             form.is_valid()
             form.add_error(None, conflict.message)
             return _after_change(request, school, task, year, add_form=form, conflict=True)
@@ -215,7 +223,9 @@ def _resubmittable(
     data = request.POST.copy()
     current = Assignment.objects.filter(pk=assignment.pk).values_list("version", flat=True).first()
     data[f"a{assignment.pk}-version"] = str(current or 0)
-    form = AssignmentForm(data, staff=access.staff_for_task(task), prefix=f"a{assignment.pk}")
+    form = AssignmentForm(
+        data, staff=access.staff_for_task(task), task_hours=task.hours, prefix=f"a{assignment.pk}"
+    )
     form.is_valid()
     form.add_error(None, message)
     return form
@@ -228,7 +238,10 @@ def assignment_change(request: HtmxHttpRequest, school_id: int, assignment_id: i
     task = access.get_school_task(request.user, school, assignment.school_task_id)
     year = assignment.school_year
     form = AssignmentForm(
-        request.POST, staff=access.staff_for_task(task), prefix=f"a{assignment.pk}"
+        request.POST,
+        staff=access.staff_for_task(task),
+        task_hours=task.hours,
+        prefix=f"a{assignment.pk}",
     )
     if form.is_valid():
         try:
@@ -265,6 +278,14 @@ def assignment_remove(request: HtmxHttpRequest, school_id: int, assignment_id: i
         return response
     task = access.get_school_task(request.user, school, assignment.school_task_id)
     version = _int(request.POST.get("version")) or 0
+    if request.POST.get("confirm") != "1":
+        # Removing is asked first: the same task, with the question at that assignment.
+        context = _editor_context(request, school, task, assignment.school_year)
+        context["confirm_remove"] = assignment.pk
+        if request.htmx:
+            context["open"] = True
+            return render(request, "teams/_task_block.html", context)
+        return render(request, "teams/task.html", context)
     try:
         assigning.remove_assignment(assignment=assignment, expected_version=version)
     except assigning.Conflict as conflict:
