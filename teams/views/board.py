@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_POST
 from ictteam.http import HtmxHttpRequest
 
 from .. import access, assigning
-from ..distribution import build_board, task_row, write_distribution
+from ..distribution import TaskRow, build_board, task_row, write_distribution
 from ..forms import AssignmentForm, BulkAssignForm
 from ..models import Assignment, School, SchoolTask, SchoolYear
 from ..reminders import overdue
@@ -23,6 +25,10 @@ from ..reminders import overdue
 def _board_url(school: School, year: SchoolYear, anchor: str = "") -> str:
     url = f"{reverse('teams:board', args=[school.pk])}?year={year.start_year}"
     return f"{url}#{anchor}" if anchor else url
+
+
+# Elements of a task's editor that a redraw may send focus back to.
+_FOCUSABLE = re.compile(r"(remove|save)-\d{1,10}")
 
 
 def _int(value: str | None) -> int | None:
@@ -52,6 +58,9 @@ def board(request: HtmxHttpRequest, school_id: int) -> HttpResponse:
         single=bool(filters["single"]),
         at_risk=bool(filters["at_risk"]),
     )
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        rows = _matching(rows, query)
     can_manage = access.access_for(request.user).can_manage_school(school.pk)
     return render(
         request,
@@ -70,12 +79,24 @@ def board(request: HtmxHttpRequest, school_id: int) -> HttpResponse:
             if can_manage and year == SchoolYear.current() and year.next() is None
             else None,
             "query": request.GET.urlencode(),
+            "q": query,
+            # A search by code or title lands on its first task's button.
+            "jump_to": rows[0].task.pk if query and rows else None,
             "overdue": overdue.for_school(school),
             "bulk_form": BulkAssignForm(
                 tasks=SchoolTask.objects.none(), staff=access.staff_of(school)
             ),
         },
     )
+
+
+def _matching(rows: list[TaskRow], query: str) -> list[TaskRow]:
+    """The rows whose code is the query, else those whose code or title contains it."""
+    wanted = query.casefold()
+    exact = [r for r in rows if (r.task.code or "").casefold() == wanted]
+    if exact:
+        return exact
+    return [r for r in rows if wanted in f"{r.task.code or ''} {r.task.display_title}".casefold()]
 
 
 def _editor_context(
@@ -137,6 +158,16 @@ def task_detail(request: HtmxHttpRequest, school_id: int, task_id: int) -> HttpR
     context = _editor_context(request, school, task, year)
     if request.htmx:
         context["open"] = request.GET.get("closed") != "1"
+        # Closing returns focus to the button that opened the editor; "Keep" after the
+        # question about removing returns it to that assignment's remove button.
+        focus = request.GET.get("focus", "")
+        context["focus_id"] = (
+            f"toggle-{task.pk}"
+            if not context["open"]
+            else focus
+            if _FOCUSABLE.fullmatch(focus)
+            else ""
+        )
         return render(request, "teams/_task_block.html", context)
     return render(request, "teams/task.html", context)
 
@@ -149,6 +180,7 @@ def _after_change(
     add_form: AssignmentForm | None = None,
     change_forms: dict[int, AssignmentForm] | None = None,
     conflict: bool = False,
+    focus_id: str = "",
 ) -> HttpResponse:
     """Redraw the task's block on the board (htmx), or show the task page again.
 
@@ -159,7 +191,11 @@ def _after_change(
     failed = conflict or add_form is not None or change_forms is not None
     context = _editor_context(request, school, task, year, add_form, change_forms)
     if request.htmx:
-        context.update(open=True, inline_messages=True)
+        # After a saved change: the fresh add form, ready for the next person (or
+        # the assignment just changed); after a refusal the field that needs work.
+        if not failed and not focus_id:
+            focus_id = f"id_t{task.pk}-staff_member" if context["can_edit"] else ""
+        context.update(open=True, inline_messages=True, focus_id=focus_id)
         response = render(request, "teams/_task_block.html", context)
         if not failed:
             response["HX-Trigger"] = "assignmentsChanged"
@@ -259,7 +295,7 @@ def assignment_change(request: HtmxHttpRequest, school_id: int, assignment_id: i
             form.add_error(None, error)
         else:
             messages.success(request, _("Saved."))
-            return _after_change(request, school, task, year)
+            return _after_change(request, school, task, year, focus_id=f"save-{assignment.pk}")
     return _after_change(request, school, task, year, change_forms={assignment.pk: form})
 
 
@@ -283,7 +319,7 @@ def assignment_remove(request: HtmxHttpRequest, school_id: int, assignment_id: i
         context = _editor_context(request, school, task, assignment.school_year)
         context["confirm_remove"] = assignment.pk
         if request.htmx:
-            context["open"] = True
+            context.update(open=True, focus_id=f"confirm-remove-{assignment.pk}")
             return render(request, "teams/_task_block.html", context)
         return render(request, "teams/task.html", context)
     try:

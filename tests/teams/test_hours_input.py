@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from tasks.models import Task, TaskGroup
 from teams.distribution import task_row
 from teams.forms import AssignmentForm, HoursField, display_number, parse_decimal
-from teams.models import HOURS_PER_YEAR_FULL_TIME, Assignment, StaffMember
+from teams.models import HOURS_PER_YEAR_FULL_TIME, Assignment, SchoolTask, StaffMember
 
 from .test_board import assign, edit_state
 
@@ -257,3 +258,65 @@ class TestBudgetAndTaskHours:
         )
         task.refresh_from_db()
         assert task.local_hours == Decimal("12.5")
+
+
+class TestKeyboardHelp:
+    """What the server tells the page about focus; the browser tests drive the keys."""
+
+    def test_a_search_by_title_shows_its_tasks_and_lands_on_the_first(self, client, world):
+        client.force_login(world.director)
+        response = client.get(reverse("teams:board", args=[world.school.pk]), {"q": "taak a1"})
+        rows = [row for section in response.context["sections"] for row in section.rows]
+        assert [row.task for row in rows] == [world.tasks[1]]
+        page = response.content.decode()
+        assert f'id="toggle-{world.tasks[1].pk}" href' in page
+        assert page.count(" autofocus") == 1
+
+    def test_an_exact_code_wins_over_titles_that_contain_it(self, client, world):
+        group = TaskGroup.objects.get(kind="technical")
+        coded = SchoolTask.objects.create(
+            school=world.school,
+            catalogue_task=Task.objects.create(code="T1", title="Wifi", group=group),
+        )
+        world.tasks[0].title = "Taak over T1 en meer"
+        world.tasks[0].save()
+        client.force_login(world.director)
+        response = client.get(reverse("teams:board", args=[world.school.pk]), {"q": "t1"})
+        rows = [row for section in response.context["sections"] for row in section.rows]
+        assert [row.task for row in rows] == [coded]
+
+    def test_nothing_found_autofocuses_nothing(self, client, world):
+        client.force_login(world.director)
+        response = client.get(reverse("teams:board", args=[world.school.pk]), {"q": "zzz"})
+        assert response.context["shown"] == 0
+        assert " autofocus" not in response.content.decode()
+
+    def test_closing_sends_focus_back_to_the_button(self, client, world):
+        task = world.tasks[0]
+        client.force_login(world.director)
+        url = reverse("teams:task", args=[world.school.pk, task.pk])
+        closed = client.get(url, {"closed": "1"}, HTTP_HX_REQUEST="true").content.decode()
+        assert f'data-focus="toggle-{task.pk}"' in closed
+
+    def test_only_an_editor_button_is_a_focus_target(self, client, world):
+        task = world.tasks[0]
+        client.force_login(world.director)
+        url = reverse("teams:task", args=[world.school.pk, task.pk])
+        kept = client.get(url, {"focus": "remove-12"}, HTTP_HX_REQUEST="true").content.decode()
+        odd = client.get(url, {"focus": '"><script>'}, HTTP_HX_REQUEST="true").content.decode()
+        assert 'data-focus="remove-12"' in kept
+        assert 'data-focus=""' in odd
+
+    def test_after_adding_focus_is_on_the_next_person_to_add(self, client, world):
+        task = world.tasks[0]
+        client.force_login(world.director)
+        response = client.post(
+            reverse("teams:assignment_add", args=[world.school.pk, task.pk]),
+            {
+                f"t{task.pk}-staff_member": world.staff[0].pk,
+                f"t{task.pk}-kind": R,
+                f"t{task.pk}-state": task_row(task, world.school, world.year).state,
+            },
+            HTTP_HX_REQUEST="true",
+        )
+        assert f'data-focus="id_t{task.pk}-staff_member"' in response.content.decode()
