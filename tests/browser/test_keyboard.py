@@ -220,7 +220,10 @@ def assert_main_fits(page: Page) -> None:
           if (r.width <= 1 || r.height <= 1 || style.visibility === 'hidden') return false;
           if (e.closest('.visually-hidden, .visually-hidden-focusable')) return false;
           return r.right > width + 1 || r.left < -1;
-        }).slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + e.className + ':' + Math.round(e.getBoundingClientRect().left) + '-' + Math.round(e.getBoundingClientRect().right) + ' ' + (e.innerText || '').slice(0, 30));
+        }).slice(0, 8).map(e => {
+          const r = e.getBoundingClientRect();
+          return `${e.tagName}.${e.className} ${Math.round(r.left)}-${Math.round(r.right)}`;
+        });
       }"""
     )
     assert outside == []
