@@ -25,15 +25,16 @@ from .assigning import AssignmentInput
 from .models import (
     HOURS_PER_YEAR_FULL_TIME,
     MAX_BUDGET_HOURS,
-    WEEKS_PER_SCHOOL_YEAR,
     Appointment,
     Assignment,
+    BudgetUnit,
     Post,
     Role,
     School,
     SchoolGroup,
     SchoolTask,
     StaffMember,
+    budget_hours,
 )
 from .services import StaffInput
 
@@ -280,17 +281,6 @@ class BulkAssignForm(forms.Form):
         self.fields["kind"].widget.attrs["class"] = "form-select"
 
 
-class BudgetUnit:
-    YEAR = "year"
-    WEEK = "week"
-    FTE = "fte"
-    CHOICES = [
-        (YEAR, _("hours per year")),
-        (WEEK, _("hours per week")),
-        (FTE, _("fraction of a full-time post")),
-    ]
-
-
 class StaffForm(forms.Form):
     """A staff member of a school with this year's ICT budget and roles."""
 
@@ -305,14 +295,7 @@ class StaffForm(forms.Form):
         decimal_places=3,
     )
     budget_unit = forms.ChoiceField(
-        label=_("Budget given in"),
-        choices=BudgetUnit.CHOICES,
-        initial=BudgetUnit.YEAR,
-        help_text=format_lazy(
-            _("A full-time post counts as {hours} hours a year; a school year has {weeks} weeks."),
-            hours=HOURS_PER_YEAR_FULL_TIME,
-            weeks=WEEKS_PER_SCHOOL_YEAR,
-        ),
+        label=_("Budget given in"), choices=BudgetUnit.choices, initial=BudgetUnit.YEAR
     )
     roles = RoleChoiceField(
         label=_("Roles in the ICT team"),
@@ -323,8 +306,20 @@ class StaffForm(forms.Form):
     # What the page showed (teams.services.staff_state), to catch someone else's save.
     state = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, *args: Any, roles: QuerySet[Role], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, roles: QuerySet[Role], school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.school = school
+        self.fields["budget_unit"].help_text = format_lazy(
+            _(
+                "A full-time post counts as {hours} hours a year. In this school a school "
+                "year has {weeks} weeks and a teaching period lasts {minutes} minutes, so one "
+                "period a week gives {period} hours a year."
+            ),
+            hours=display_number(HOURS_PER_YEAR_FULL_TIME),
+            weeks=school.weeks_per_year,
+            minutes=school.minutes_per_period,
+            period=display_number(school.hours_per_period_year.quantize(Decimal("0.1"))),
+        )
         field = self.fields["roles"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = roles
@@ -337,21 +332,15 @@ class StaffForm(forms.Form):
         if amount is None:
             data["budget_hours"] = None
             return data
-        if unit == BudgetUnit.WEEK:
-            hours = amount * WEEKS_PER_SCHOOL_YEAR
-        elif unit == BudgetUnit.FTE:
-            if amount > 1:
-                self.add_error("budget", _("A fraction of a full-time post is at most 1."))
-                return data
-            hours = amount * HOURS_PER_YEAR_FULL_TIME
-        else:
-            hours = amount
-        hours = hours.quantize(Decimal("0.01"))
+        if unit == BudgetUnit.FTE and amount > 1:
+            self.add_error("budget", _("A fraction of a full-time post is at most 1."))
+            return data
+        hours = budget_hours(amount, unit or BudgetUnit.YEAR, self.school)
         if hours > MAX_BUDGET_HOURS:
             self.add_error(
                 "budget",
                 _("That is %(hours)s hours a year, more than the maximum of %(max)s.")
-                % {"hours": hours, "max": MAX_BUDGET_HOURS},
+                % {"hours": display_number(hours), "max": display_number(MAX_BUDGET_HOURS)},
             )
         data["budget_hours"] = hours
         return data
@@ -365,6 +354,8 @@ class StaffForm(forms.Form):
             post=data["post"],
             budget_hours=data["budget_hours"],
             roles=list(data["roles"]),
+            budget_amount=data.get("budget"),
+            budget_unit=data.get("budget_unit") or BudgetUnit.YEAR,
         )
 
 
