@@ -165,6 +165,11 @@ class Budget(models.Model):
         return self.entered_amount is not None and self.entered_unit != BudgetUnit.YEAR
 
     @property
+    def entered_count(self) -> int:
+        """The amount as given, as a count for its plural form: "1 lestijd", "4,5 lestijden"."""
+        return 1 if self.entered_amount == 1 else 2
+
+    @property
     def fraction_of_full_time(self) -> Decimal:
         return (self.hours_per_year / HOURS_PER_YEAR_FULL_TIME).quantize(Decimal("0.01"))
 

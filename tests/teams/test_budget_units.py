@@ -146,3 +146,11 @@ class TestSchoolConversion:
         assert response.status_code == status
         world.school.refresh_from_db()
         assert world.school.minutes_per_period == 50
+
+
+def test_one_period_is_singular_and_a_half_is_plural(client, world):
+    client.force_login(world.director)
+    for member, amount in ((world.staff[0], "1"), (world.staff[1], "1,5")):
+        edit(client, world, member, amount, "periods")
+    page = client.get(reverse("teams:staff", args=[world.school.pk])).content.decode()
+    assert "1 lestijd per week" in page and "1,5 lestijden per week" in page
