@@ -237,6 +237,8 @@ AXES_VERBOSE = False
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English times as 14:42, not "2:42 a.m.", which doubled a sentence's full stop.
+FORMAT_MODULE_PATH = ["ictteam.formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True

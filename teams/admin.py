@@ -22,6 +22,7 @@ from .models import (
     Appointment,
     Assignment,
     Budget,
+    BudgetUnit,
     Invitation,
     Membership,
     Role,
@@ -143,8 +144,12 @@ class BudgetAdmin(SimpleHistoryAdmin):
     list_display = ["staff_member", "school", "school_year", "hours_per_year"]
     list_filter = ["school_year"]
     list_select_related = ["staff_member", "school", "school_year"]
+    # Here the budget is typed in hours a year; the unit it was once given in no longer holds.
+    exclude = ["entered_amount", "entered_unit"]
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        if "hours_per_year" in form.changed_data:
+            obj.entered_amount, obj.entered_unit = None, BudgetUnit.YEAR
         super().save_model(request, obj, form, change)
         mark_changed(services.group_schools(obj.school), obj.school_year)
 

@@ -7,13 +7,15 @@ accept, staff and tasks of that school.
 
 from __future__ import annotations
 
-from decimal import Decimal
+import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.db.models import Prefetch, QuerySet
+from django.utils import formats
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -23,19 +25,137 @@ from .assigning import AssignmentInput
 from .models import (
     HOURS_PER_YEAR_FULL_TIME,
     MAX_BUDGET_HOURS,
-    WEEKS_PER_SCHOOL_YEAR,
     Appointment,
     Assignment,
+    BudgetUnit,
     Post,
     Role,
     School,
     SchoolGroup,
     SchoolTask,
     StaffMember,
+    budget_hours,
 )
 from .services import StaffInput
 
-HOURS: dict[str, Any] = {"min_value": Decimal(0), "max_value": MAX_TASK_HOURS, "decimal_places": 2}
+# Digits with "." or "," between them, or a bare fraction (",5"); a unit may follow.
+_NUMBER = re.compile(r"(\d+(?:[.,]\d+)*|[.,]\d+)")
+_UNIT = re.compile(r"\s*(uur|u|hours?|h)\.?$", re.IGNORECASE)
+
+
+def parse_decimal(text: str) -> Decimal:
+    """A number as people type it: "17,5", "17.5", "1.234,5", "1,234.5", "12 uur".
+
+    With both separators the last one is the decimal one; a separator that
+    occurs more than once groups thousands; a single one is the decimal one.
+    Raises ``ValueError`` for anything else (a sign included: callers say why).
+    """
+    compact = _UNIT.sub("", text.strip()).replace("\u00a0", "").replace(" ", "")
+    if not _NUMBER.fullmatch(compact):
+        raise ValueError(text)
+    separators = [c for c in compact if c in ".,"]
+    if not separators:
+        return Decimal(compact)
+    decimal_sep: str | None = separators[-1]
+    thousands = [c for c in separators[:-1]]
+    if len(separators) > 1 and all(c == separators[0] for c in separators):
+        decimal_sep, thousands = None, separators  # "1.234.567": groups only
+    elif any(c == decimal_sep for c in thousands) or len(set(thousands)) > 1:
+        raise ValueError(text)
+    whole, fraction = compact.rsplit(decimal_sep, 1) if decimal_sep else (compact, "")
+    if thousands:
+        groups = whole.split(thousands[0])
+        if not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:]):
+            raise ValueError(text)
+        whole = "".join(groups)
+    try:
+        return Decimal(f"{whole or '0'}.{fraction or '0'}")
+    except InvalidOperation as error:  # pragma: no cover - the pattern rules this out
+        raise ValueError(text) from error
+
+
+def display_number(value: Decimal | int | float) -> str:
+    """A number in the page's language without trailing zeros: "17,5", "18"."""
+    number = Decimal(str(value)).normalize()
+    if number == number.to_integral_value():
+        number = number.quantize(Decimal(1))
+    return str(formats.number_format(number, use_l10n=True))
+
+
+class DecimalInput(forms.TextInput):
+    """A text box for a number: phones show the number pad, the browser drops nothing.
+
+    ``type="number"`` loses a decimal comma in browsers set to English, so the
+    server reads what was typed (:class:`DecimalTextField`).
+    """
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            return display_number(value)
+        return super().format_value(value)
+
+
+class DecimalTextField(forms.Field):
+    """A non-negative number typed with a decimal comma or point, checked on the server."""
+
+    widget = DecimalInput
+    default_error_messages = {
+        "invalid": _("Type a number, such as 17,5."),
+        "negative": _("A negative number is not possible here."),
+        "max_value": _("%(value)s is more than the maximum of %(max)s."),
+        "decimal_places": _("Use at most %(places)s decimals."),
+    }
+
+    def __init__(self, *, max_value: Decimal, decimal_places: int = 2, **kwargs: Any) -> None:
+        self.max_value, self.decimal_places = max_value, decimal_places
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, Decimal):
+            number = value
+        else:
+            text = str(value).strip()
+            if text.startswith("-") and len(text) > 1:
+                raise forms.ValidationError(self.error_messages["negative"], code="negative")
+            try:
+                number = parse_decimal(text)
+            except ValueError:
+                raise forms.ValidationError(
+                    self.error_messages["invalid"], code="invalid"
+                ) from None
+        if number < 0:
+            raise forms.ValidationError(self.error_messages["negative"], code="negative")
+        if number > self.max_value:
+            raise forms.ValidationError(
+                self.error_messages["max_value"],
+                code="max_value",
+                params={"value": display_number(number), "max": display_number(self.max_value)},
+            )
+        if -int(number.normalize().as_tuple().exponent) > self.decimal_places:
+            raise forms.ValidationError(
+                self.error_messages["decimal_places"],
+                code="decimal_places",
+                params={"places": self.decimal_places},
+            )
+        return number
+
+
+class HoursField(DecimalTextField):
+    """Hours per year of a task or an assignment."""
+
+    default_error_messages = {
+        "invalid": _("Type a number of hours, such as 17,5."),
+        "negative": _("Hours cannot be negative."),
+        "max_value": _("%(value)s hours is more than the maximum of %(max)s hours a year."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_value=MAX_TASK_HOURS, decimal_places=2, **kwargs)
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -64,18 +184,29 @@ class AssignmentForm(forms.Form):
         help_text=_("An external partner, instead of a staff member."),
     )
     kind = forms.ChoiceField(label=_("As"), choices=Assignment.Kind.choices)
-    hours = forms.DecimalField(
+    hours = HoursField(
         label=_("Hours per year"),
         required=False,
-        **HOURS,
         help_text=_("Empty: the task's hours, shared over its responsibles."),
+    )
+    confirm_hours = forms.BooleanField(
+        label=_("Yes, save more hours than the task takes"), required=False
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     state = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, *args: Any, staff: QuerySet[StaffMember], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        staff: QuerySet[StaffMember],
+        task_hours: Decimal | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # The task's hours (calculator.task_hours): more than that is asked about first.
+        self.task_hours = task_hours
+        self.hours_warning = False
         field = self.fields["staff_member"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = staff.order_by("last_name", "first_name")
@@ -85,6 +216,8 @@ class AssignmentForm(forms.Form):
                 if name in ("staff_member", "kind")
                 else ("form-control form-control-sm")
             )
+            if name == "confirm_hours":
+                css = "form-check-input"
             bound.widget.attrs.setdefault("class", css)
             if self.errors and name in self.errors:
                 bound.widget.attrs["class"] += " is-invalid"
@@ -95,6 +228,22 @@ class AssignmentForm(forms.Form):
         if has_staff == has_partner:
             raise forms.ValidationError(
                 _("Choose a staff member, or name the partner it is outsourced to.")
+            )
+        hours = data.get("hours")
+        if (
+            hours is not None
+            and self.task_hours is not None
+            and hours > self.task_hours
+            and not data.get("confirm_hours")
+        ):
+            self.hours_warning = True
+            self.add_error(
+                "hours",
+                _(
+                    "%(hours)s h is more than the %(task)s h this task takes. "
+                    "Tick the box to save it anyway."
+                )
+                % {"hours": display_number(hours), "task": display_number(self.task_hours)},
             )
         return data
 
@@ -132,17 +281,6 @@ class BulkAssignForm(forms.Form):
         self.fields["kind"].widget.attrs["class"] = "form-select"
 
 
-class BudgetUnit:
-    YEAR = "year"
-    WEEK = "week"
-    FTE = "fte"
-    CHOICES = [
-        (YEAR, _("hours per year")),
-        (WEEK, _("hours per week")),
-        (FTE, _("fraction of a full-time post")),
-    ]
-
-
 class StaffForm(forms.Form):
     """A staff member of a school with this year's ICT budget and roles."""
 
@@ -150,22 +288,14 @@ class StaffForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     email = forms.EmailField(label=_("E-mail"), required=False)
     post = forms.ChoiceField(label=_("Post"), choices=Post.choices)
-    budget = forms.DecimalField(
+    budget = DecimalTextField(
         label=_("ICT budget"),
         required=False,
-        min_value=Decimal(0),
+        max_value=MAX_BUDGET_HOURS,
         decimal_places=3,
-        max_digits=8,
     )
     budget_unit = forms.ChoiceField(
-        label=_("Budget given in"),
-        choices=BudgetUnit.CHOICES,
-        initial=BudgetUnit.YEAR,
-        help_text=format_lazy(
-            _("A full-time post counts as {hours} hours a year; a school year has {weeks} weeks."),
-            hours=HOURS_PER_YEAR_FULL_TIME,
-            weeks=WEEKS_PER_SCHOOL_YEAR,
-        ),
+        label=_("Budget given in"), choices=BudgetUnit.choices, initial=BudgetUnit.YEAR
     )
     roles = RoleChoiceField(
         label=_("Roles in the ICT team"),
@@ -176,8 +306,20 @@ class StaffForm(forms.Form):
     # What the page showed (teams.services.staff_state), to catch someone else's save.
     state = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, *args: Any, roles: QuerySet[Role], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, roles: QuerySet[Role], school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.school = school
+        self.fields["budget_unit"].help_text = format_lazy(
+            _(
+                "A full-time post counts as {hours} hours a year. In this school a school "
+                "year has {weeks} weeks and a teaching period lasts {minutes} minutes, so one "
+                "period a week gives {period} hours a year."
+            ),
+            hours=display_number(HOURS_PER_YEAR_FULL_TIME),
+            weeks=school.weeks_per_year,
+            minutes=school.minutes_per_period,
+            period=display_number(school.hours_per_period_year.quantize(Decimal("0.1"))),
+        )
         field = self.fields["roles"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = roles
@@ -190,21 +332,15 @@ class StaffForm(forms.Form):
         if amount is None:
             data["budget_hours"] = None
             return data
-        if unit == BudgetUnit.WEEK:
-            hours = amount * WEEKS_PER_SCHOOL_YEAR
-        elif unit == BudgetUnit.FTE:
-            if amount > 1:
-                self.add_error("budget", _("A fraction of a full-time post is at most 1."))
-                return data
-            hours = amount * HOURS_PER_YEAR_FULL_TIME
-        else:
-            hours = amount
-        hours = hours.quantize(Decimal("0.01"))
+        if unit == BudgetUnit.FTE and amount > 1:
+            self.add_error("budget", _("A fraction of a full-time post is at most 1."))
+            return data
+        hours = budget_hours(amount, unit or BudgetUnit.YEAR, self.school)
         if hours > MAX_BUDGET_HOURS:
             self.add_error(
                 "budget",
                 _("That is %(hours)s hours a year, more than the maximum of %(max)s.")
-                % {"hours": hours, "max": MAX_BUDGET_HOURS},
+                % {"hours": display_number(hours), "max": display_number(MAX_BUDGET_HOURS)},
             )
         data["budget_hours"] = hours
         return data
@@ -218,6 +354,8 @@ class StaffForm(forms.Form):
             post=data["post"],
             budget_hours=data["budget_hours"],
             roles=list(data["roles"]),
+            budget_amount=data.get("budget"),
+            budget_unit=data.get("budget_unit") or BudgetUnit.YEAR,
         )
 
 
@@ -229,7 +367,7 @@ class OwnTaskForm(forms.Form):
     group = forms.ModelChoiceField(
         label=_("Group"), queryset=TaskGroup.objects.by_position(), empty_label=_("— choose —")
     )
-    hours = forms.DecimalField(label=_("Hours per year"), required=False, **HOURS)
+    hours = HoursField(label=_("Hours per year"), required=False)
     frequency = forms.ChoiceField(
         label=_("Frequency"), choices=Frequency.choices, initial=Frequency.AD_HOC
     )
@@ -247,7 +385,7 @@ class LocalValuesForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    hours = forms.DecimalField(label=_("Hours per year here"), required=False, **HOURS)
+    hours = HoursField(label=_("Hours per year here"), required=False)
     frequency = forms.ChoiceField(
         label=_("Frequency here"),
         required=False,

@@ -21,6 +21,7 @@ from .assigning import Conflict
 from .models import (
     Appointment,
     Budget,
+    BudgetUnit,
     Post,
     Role,
     School,
@@ -29,6 +30,7 @@ from .models import (
     SchoolYear,
     StaffMember,
     StaffRole,
+    budget_hours,
 )
 from .workload import mark_changed, mark_everything, schools_of
 
@@ -174,6 +176,41 @@ def set_limits(*, school: School, busy_from: int, overloaded_above: int) -> None
     school.busy_from_percent, school.overloaded_above_percent = busy_from, overloaded_above
     school.save(update_fields=["busy_from_percent", "overloaded_above_percent"])
     mark_from_now([school.pk])
+
+
+def set_budget_conversion(*, school: School, minutes_per_period: int, weeks_per_year: int) -> int:
+    """Set how the school turns teaching periods and hours a week into hours a year.
+
+    Budgets of this and later school years that were given in those units are
+    converted again, so their hours follow; returns how many changed. Raises
+    ``ValidationError`` outside 10-120 minutes or 30-52 weeks, writing nothing.
+    """
+    if not (10 <= minutes_per_period <= 120 and 30 <= weeks_per_year <= 52):
+        raise ValidationError(
+            _("A teaching period lasts 10 to 120 minutes; a school year has 30 to 52 weeks.")
+        )
+    with transaction.atomic():
+        school.minutes_per_period, school.weeks_per_year = minutes_per_period, weeks_per_year
+        school.save(update_fields=["minutes_per_period", "weeks_per_year"])
+        years = list(SchoolYear.from_current())
+        changed = 0
+        for budget in Budget.objects.select_for_update().filter(
+            school=school,
+            school_year__in=years,
+            entered_unit__in=[BudgetUnit.WEEK, BudgetUnit.PERIODS],
+            entered_amount__isnull=False,
+        ):
+            assert budget.entered_amount is not None
+            hours = budget_hours(budget.entered_amount, budget.entered_unit, school)
+            if hours != budget.hours_per_year:
+                budget.hours_per_year = hours
+                budget.full_clean()
+                budget.save(update_fields=["hours_per_year"])
+                changed += 1
+        if changed:
+            for year in years:
+                mark_changed(group_schools(school), year)
+    return changed
 
 
 # --- Staff, budgets and roles ---------------------------------------------------------------
@@ -335,6 +372,9 @@ class StaffInput:
     post: str
     budget_hours: Decimal | None
     roles: list[Role]
+    # The budget as typed, when it was given in another unit than hours a year.
+    budget_amount: Decimal | None = None
+    budget_unit: str = BudgetUnit.YEAR
 
 
 def save_staff_member(
@@ -377,6 +417,8 @@ def save_staff_member(
                 school=school,
                 school_year=school_year,
                 hours_per_year=data.budget_hours,
+                amount=data.budget_amount,
+                unit=data.budget_unit,
             )
         set_roles(member=member, school=school, school_year=school_year, roles=data.roles)
 
@@ -398,9 +440,19 @@ def end_appointment(*, member: StaffMember, school: School, school_year: SchoolY
 
 
 def set_budget(
-    *, member: StaffMember, school: School, school_year: SchoolYear, hours_per_year: Decimal
+    *,
+    member: StaffMember,
+    school: School,
+    school_year: SchoolYear,
+    hours_per_year: Decimal,
+    amount: Decimal | None = None,
+    unit: str = BudgetUnit.YEAR,
 ) -> Budget:
-    """Set a person's ICT hours in a school for a year (recorded in the history)."""
+    """Set a person's ICT hours in a school for a year (recorded in the history).
+
+    ``amount`` and ``unit`` keep what was typed when it was not hours a year
+    (``models.budget_hours`` converted it); the workload reads only the hours.
+    """
     with transaction.atomic():
         budget = (
             Budget.objects.select_for_update()
@@ -409,10 +461,15 @@ def set_budget(
         )
         if budget is None:
             budget = Budget(staff_member=member, school=school, school_year=school_year)
-        if budget.hours_per_year != hours_per_year:
+        if unit == BudgetUnit.YEAR or amount is None:
+            amount, unit = None, BudgetUnit.YEAR
+        moved = budget.hours_per_year != hours_per_year
+        if moved or (budget.entered_amount, budget.entered_unit) != (amount, unit):
             budget.hours_per_year = hours_per_year
+            budget.entered_amount, budget.entered_unit = amount, unit
             budget.full_clean()
             budget.save()
+        if moved:
             mark_changed(group_schools(school), school_year)
     return budget
 

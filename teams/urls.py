@@ -24,6 +24,11 @@ urlpatterns = [
     path("<int:school_id>/export/", board.export, name="export"),
     path("<int:school_id>/workload/", workload.dashboard, name="workload"),
     path("<int:school_id>/workload/limits/", workload.limits, name="limits"),
+    path(
+        "<int:school_id>/workload/budget-conversion/",
+        workload.budget_conversion,
+        name="budget_conversion",
+    ),
     path("<int:school_id>/bulk-assign/", board.bulk_assign, name="bulk_assign"),
     path("<int:school_id>/copy-year/", board.copy_year, name="copy_year"),
     path("<int:school_id>/plan-next-year/", board.plan_next_year, name="plan_next_year"),

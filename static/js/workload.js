@@ -13,6 +13,22 @@
     if (canvas) { new Chart(canvas, config); }
   }
 
+  // One legend entry per state the bars show, in its colour, then the budget: a single
+  // "hours carried" swatch in the first bar's colour would not explain the others.
+  function peopleLegend(chartInstance) {
+    var shown = {};
+    data.people.forEach(function (p) { shown[p.state in colours ? p.state : "unknown"] = true; });
+    var items = ["over", "busy", "ok", "unknown"].filter(function (s) { return shown[s]; })
+      .map(function (s) {
+        return { text: data.labels.responsible + ": " + data.labels.states[s], fillStyle: colours[s],
+                 strokeStyle: colours[s], lineWidth: 0, datasetIndex: 0, hidden: false };
+      });
+    var budget = chartInstance.data.datasets[1];
+    items.push({ text: budget.label, fillStyle: budget.backgroundColor, strokeStyle: budget.borderColor,
+                 lineWidth: 1, datasetIndex: 1, hidden: !chartInstance.isDatasetVisible(1) });
+    return items;
+  }
+
   var peopleBox = document.querySelector('[data-chart="people"]');
   if (peopleBox && data.people.length) {
     peopleBox.style.height = Math.max(160, 36 * data.people.length + 60) + "px";
@@ -31,7 +47,8 @@
       ]
     },
     options: { indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false,
-               scales: { x: { beginAtZero: true, grid: grid }, y: { grid: { display: false } } } }
+               scales: { x: { beginAtZero: true, grid: grid }, y: { grid: { display: false } } },
+               plugins: { legend: { labels: { generateLabels: peopleLegend } } } }
   });
 
   chart("chart-groups", {
@@ -45,23 +62,30 @@
           data: data.groups.map(function (g) { return g.assigned; }), backgroundColor: "#0a58ca" }
       ]
     },
-    options: { responsive: true, maintainAspectRatio: false, animation: false,
-               scales: { y: { beginAtZero: true, grid: grid } } }
+    // Horizontal bars: the group names get a line each instead of overlapping under the axis.
+    options: { indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false,
+               scales: { x: { beginAtZero: true, grid: grid }, y: { grid: { display: false } } } }
   });
 
+  // A day shows as a dot, a week as a line with dots, a year as a line with a dozen dates.
+  var many = data.trend.length > 60;
+  var point = { pointRadius: many ? 0 : 4, pointHoverRadius: 5, showLine: data.trend.length > 1 };
+  function line(label, key, colour) {
+    return Object.assign({ label: label, borderColor: colour, backgroundColor: colour,
+                           data: data.trend.map(function (t) { return t[key]; }) }, point);
+  }
   chart("chart-trend", {
     type: "line",
     data: {
-      labels: data.trend.map(function (t) { return t.day; }),
+      labels: data.trend.map(function (t) { return t.label; }),
       datasets: [
-        { label: data.labels.needed,
-          data: data.trend.map(function (t) { return t.needed; }), borderColor: "#6c757d" },
-        { label: data.labels.budget, data: data.trend.map(function (t) { return t.budget; }), borderColor: "#0a58ca" },
-        { label: data.labels.assigned,
-          data: data.trend.map(function (t) { return t.assigned; }), borderColor: "#146c43" }
+        line(data.labels.needed, "needed", "#6c757d"),
+        line(data.labels.budget, "budget", "#0a58ca"),
+        line(data.labels.assigned, "assigned", "#146c43")
       ]
     },
     options: { responsive: true, maintainAspectRatio: false, animation: false,
-               scales: { y: { beginAtZero: true, grid: grid } } }
+               scales: { x: { ticks: { autoSkip: true, maxTicksLimit: 12, maxRotation: 0 } },
+                         y: { beginAtZero: true, grid: grid } } }
   });
 })();

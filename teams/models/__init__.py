@@ -20,10 +20,12 @@ from .staff import (
     WEEKS_PER_SCHOOL_YEAR,
     Appointment,
     Budget,
+    BudgetUnit,
     Post,
     Role,
     StaffMember,
     StaffRole,
+    budget_hours,
 )
 from .tasks import Assignment, SchoolTask
 from .workload import (
@@ -49,6 +51,7 @@ __all__ = [
     "Appointment",
     "Assignment",
     "Budget",
+    "BudgetUnit",
     "Digest",
     "Invitation",
     "Membership",
@@ -70,4 +73,5 @@ __all__ = [
     "StaffWorkload",
     "WorkloadRequest",
     "WorkloadSnapshot",
+    "budget_hours",
 ]

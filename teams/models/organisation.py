@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -132,6 +133,19 @@ class School(models.Model):
     overloaded_above_percent = models.PositiveSmallIntegerField(
         _("overloaded above (%)"), default=100
     )
+    # How the school turns a budget in teaching periods (lestijden) per week into hours:
+    # a Flemish lestijd lasts 50 minutes in primary and in secondary education, over the
+    # 37 weeks of a school year; a school with other figures sets its own.
+    minutes_per_period = models.PositiveSmallIntegerField(
+        _("minutes per teaching period"),
+        default=50,
+        validators=[MinValueValidator(10), MaxValueValidator(120)],
+    )
+    weeks_per_year = models.PositiveSmallIntegerField(
+        _("weeks in a school year"),
+        default=37,
+        validators=[MinValueValidator(30), MaxValueValidator(52)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -148,6 +162,11 @@ class School(models.Model):
                 condition=Q(busy_from_percent__lte=models.F("overloaded_above_percent")),
                 name="school_limits_ordered",
             ),
+            models.CheckConstraint(
+                condition=Q(minutes_per_period__gte=10, minutes_per_period__lte=120)
+                & Q(weeks_per_year__gte=30, weeks_per_year__lte=52),
+                name="school_budget_conversion_in_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -155,6 +174,11 @@ class School(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("teams:board", args=[self.pk])
+
+    @property
+    def hours_per_period_year(self) -> Decimal:
+        """Hours a year that one teaching period a week gives in this school."""
+        return Decimal(self.minutes_per_period) * self.weeks_per_year / 60
 
 
 class Membership(models.Model):

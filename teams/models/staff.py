@@ -20,6 +20,33 @@ HOURS_PER_YEAR_FULL_TIME = HOURS_PER_WEEK_FULL_TIME * WEEKS_PER_SCHOOL_YEAR
 MAX_BUDGET_HOURS = Decimal(2000)
 
 
+class BudgetUnit(models.TextChoices):
+    """The unit a budget was given in; the budget itself is always kept in hours a year."""
+
+    YEAR = "year", _("hours per year")
+    WEEK = "week", _("hours per week")
+    FTE = "fte", _("fraction of a full-time post")
+    PERIODS = "periods", _("teaching periods per week")
+
+
+def budget_hours(amount: Decimal, unit: str, school: School) -> Decimal:
+    """A budget given in ``unit`` as hours a year in ``school``, to the cent.
+
+    Hours per week and teaching periods count over the school's weeks per year
+    (:attr:`School.weeks_per_year`); a period lasts the school's minutes per
+    period; a full-time post is :data:`HOURS_PER_YEAR_FULL_TIME` everywhere.
+    """
+    if unit == BudgetUnit.WEEK:
+        hours = amount * school.weeks_per_year
+    elif unit == BudgetUnit.FTE:
+        hours = amount * HOURS_PER_YEAR_FULL_TIME
+    elif unit == BudgetUnit.PERIODS:
+        hours = amount * school.hours_per_period_year
+    else:
+        hours = amount
+    return hours.quantize(Decimal("0.01"))
+
+
 class Post(models.TextChoices):
     TEACHER = "teacher", _("teacher")
     ICT_COORDINATOR = "ict_coordinator", _("ICT coordinator")
@@ -103,6 +130,13 @@ class Budget(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_BUDGET_HOURS)],
     )
+    # What the person who set the budget typed, shown beside the hours ("4 lestijden/week").
+    entered_amount = models.DecimalField(
+        _("amount as given"), max_digits=8, decimal_places=3, null=True, blank=True
+    )
+    entered_unit = models.CharField(
+        _("unit as given"), max_length=10, choices=BudgetUnit.choices, default=BudgetUnit.YEAR
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -124,6 +158,16 @@ class Budget(models.Model):
     @property
     def hours_per_week(self) -> Decimal:
         return (self.hours_per_year / WEEKS_PER_SCHOOL_YEAR).quantize(Decimal("0.1"))
+
+    @property
+    def given_in_other_unit(self) -> bool:
+        """Whether the budget was given in another unit than hours a year (shown beside it)."""
+        return self.entered_amount is not None and self.entered_unit != BudgetUnit.YEAR
+
+    @property
+    def entered_count(self) -> int:
+        """The amount as given, as a count for its plural form: "1 lestijd", "4,5 lestijden"."""
+        return 1 if self.entered_amount == 1 else 2
 
     @property
     def fraction_of_full_time(self) -> Decimal:

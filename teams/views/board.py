@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_POST
 from ictteam.http import HtmxHttpRequest
 
 from .. import access, assigning
-from ..distribution import build_board, task_row, write_distribution
+from ..distribution import TaskRow, build_board, task_row, write_distribution
 from ..forms import AssignmentForm, BulkAssignForm
 from ..models import Assignment, School, SchoolTask, SchoolYear
 from ..reminders import overdue
@@ -23,6 +25,10 @@ from ..reminders import overdue
 def _board_url(school: School, year: SchoolYear, anchor: str = "") -> str:
     url = f"{reverse('teams:board', args=[school.pk])}?year={year.start_year}"
     return f"{url}#{anchor}" if anchor else url
+
+
+# Elements of a task's editor that a redraw may send focus back to.
+_FOCUSABLE = re.compile(r"(remove|save)-\d{1,10}")
 
 
 def _int(value: str | None) -> int | None:
@@ -52,6 +58,9 @@ def board(request: HtmxHttpRequest, school_id: int) -> HttpResponse:
         single=bool(filters["single"]),
         at_risk=bool(filters["at_risk"]),
     )
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        rows = _matching(rows, query)
     can_manage = access.access_for(request.user).can_manage_school(school.pk)
     return render(
         request,
@@ -70,12 +79,24 @@ def board(request: HtmxHttpRequest, school_id: int) -> HttpResponse:
             if can_manage and year == SchoolYear.current() and year.next() is None
             else None,
             "query": request.GET.urlencode(),
+            "q": query,
+            # A search by code or title lands on its first task's button.
+            "jump_to": rows[0].task.pk if query and rows else None,
             "overdue": overdue.for_school(school),
             "bulk_form": BulkAssignForm(
                 tasks=SchoolTask.objects.none(), staff=access.staff_of(school)
             ),
         },
     )
+
+
+def _matching(rows: list[TaskRow], query: str) -> list[TaskRow]:
+    """The rows whose code is the query, else those whose code or title contains it."""
+    wanted = query.casefold()
+    exact = [r for r in rows if (r.task.code or "").casefold() == wanted]
+    if exact:
+        return exact
+    return [r for r in rows if wanted in f"{r.task.code or ''} {r.task.display_title}".casefold()]
 
 
 def _editor_context(
@@ -95,6 +116,7 @@ def _editor_context(
             change_forms.get(assignment.pk)
             or AssignmentForm(
                 staff=staff,
+                task_hours=row.figures.hours,
                 prefix=f"a{assignment.pk}",
                 initial={
                     "staff_member": assignment.staff_member_id,
@@ -119,7 +141,10 @@ def _editor_context(
         "can_manage": access.access_for(request.user).can_manage_school(school.pk),
         "add_form": add_form
         or AssignmentForm(
-            staff=staff, prefix=f"t{task.pk}", initial={"kind": kind, "state": row.state}
+            staff=staff,
+            task_hours=row.figures.hours,
+            prefix=f"t{task.pk}",
+            initial={"kind": kind, "state": row.state},
         ),
         "board_url": _board_url(school, year, f"task-{task.pk}"),
     }
@@ -133,6 +158,16 @@ def task_detail(request: HtmxHttpRequest, school_id: int, task_id: int) -> HttpR
     context = _editor_context(request, school, task, year)
     if request.htmx:
         context["open"] = request.GET.get("closed") != "1"
+        # Closing returns focus to the button that opened the editor; "Keep" after the
+        # question about removing returns it to that assignment's remove button.
+        focus = request.GET.get("focus", "")
+        context["focus_id"] = (
+            f"toggle-{task.pk}"
+            if not context["open"]
+            else focus
+            if _FOCUSABLE.fullmatch(focus)
+            else ""
+        )
         return render(request, "teams/_task_block.html", context)
     return render(request, "teams/task.html", context)
 
@@ -145,6 +180,7 @@ def _after_change(
     add_form: AssignmentForm | None = None,
     change_forms: dict[int, AssignmentForm] | None = None,
     conflict: bool = False,
+    focus_id: str = "",
 ) -> HttpResponse:
     """Redraw the task's block on the board (htmx), or show the task page again.
 
@@ -155,7 +191,11 @@ def _after_change(
     failed = conflict or add_form is not None or change_forms is not None
     context = _editor_context(request, school, task, year, add_form, change_forms)
     if request.htmx:
-        context.update(open=True, inline_messages=True)
+        # After a saved change: the fresh add form, ready for the next person (or
+        # the assignment just changed); after a refusal the field that needs work.
+        if not failed and not focus_id:
+            focus_id = f"id_t{task.pk}-staff_member" if context["can_edit"] else ""
+        context.update(open=True, inline_messages=True, focus_id=focus_id)
         response = render(request, "teams/_task_block.html", context)
         if not failed:
             response["HX-Trigger"] = "assignmentsChanged"
@@ -171,7 +211,9 @@ def assignment_add(request: HtmxHttpRequest, school_id: int, task_id: int) -> Ht
     school = access.get_school(request.user, school_id)
     task = access.get_school_task(request.user, school, task_id, manage=True)
     year = SchoolYear.from_param(request.POST.get("year"))
-    form = AssignmentForm(request.POST, staff=access.staff_for_task(task), prefix=f"t{task.pk}")
+    form = AssignmentForm(
+        request.POST, staff=access.staff_for_task(task), task_hours=task.hours, prefix=f"t{task.pk}"
+    )
     if form.is_valid():
         try:
             assigning.add_assignment(
@@ -184,7 +226,9 @@ def assignment_add(request: HtmxHttpRequest, school_id: int, task_id: int) -> Ht
             # The user's choice stays, now based on the task as it is: adding again saves it.
             data = request.POST.copy()
             data[f"t{task.pk}-state"] = task_row(task, school, year).state
-            form = AssignmentForm(data, staff=access.staff_for_task(task), prefix=f"t{task.pk}")
+            form = AssignmentForm(
+                data, staff=access.staff_for_task(task), task_hours=task.hours, prefix=f"t{task.pk}"
+            )
             form.is_valid()
             form.add_error(None, conflict.message)
             return _after_change(request, school, task, year, add_form=form, conflict=True)
@@ -215,7 +259,9 @@ def _resubmittable(
     data = request.POST.copy()
     current = Assignment.objects.filter(pk=assignment.pk).values_list("version", flat=True).first()
     data[f"a{assignment.pk}-version"] = str(current or 0)
-    form = AssignmentForm(data, staff=access.staff_for_task(task), prefix=f"a{assignment.pk}")
+    form = AssignmentForm(
+        data, staff=access.staff_for_task(task), task_hours=task.hours, prefix=f"a{assignment.pk}"
+    )
     form.is_valid()
     form.add_error(None, message)
     return form
@@ -228,7 +274,10 @@ def assignment_change(request: HtmxHttpRequest, school_id: int, assignment_id: i
     task = access.get_school_task(request.user, school, assignment.school_task_id)
     year = assignment.school_year
     form = AssignmentForm(
-        request.POST, staff=access.staff_for_task(task), prefix=f"a{assignment.pk}"
+        request.POST,
+        staff=access.staff_for_task(task),
+        task_hours=task.hours,
+        prefix=f"a{assignment.pk}",
     )
     if form.is_valid():
         try:
@@ -246,7 +295,7 @@ def assignment_change(request: HtmxHttpRequest, school_id: int, assignment_id: i
             form.add_error(None, error)
         else:
             messages.success(request, _("Saved."))
-            return _after_change(request, school, task, year)
+            return _after_change(request, school, task, year, focus_id=f"save-{assignment.pk}")
     return _after_change(request, school, task, year, change_forms={assignment.pk: form})
 
 
@@ -265,6 +314,14 @@ def assignment_remove(request: HtmxHttpRequest, school_id: int, assignment_id: i
         return response
     task = access.get_school_task(request.user, school, assignment.school_task_id)
     version = _int(request.POST.get("version")) or 0
+    if request.POST.get("confirm") != "1":
+        # Removing is asked first: the same task, with the question at that assignment.
+        context = _editor_context(request, school, task, assignment.school_year)
+        context["confirm_remove"] = assignment.pk
+        if request.htmx:
+            context.update(open=True, focus_id=f"confirm-remove-{assignment.pk}")
+            return render(request, "teams/_task_block.html", context)
+        return render(request, "teams/task.html", context)
     try:
         assigning.remove_assignment(assignment=assignment, expected_version=version)
     except assigning.Conflict as conflict:

@@ -23,6 +23,7 @@ from ..forms import RoleForm, StaffForm
 from ..models import (
     Appointment,
     Budget,
+    BudgetUnit,
     Post,
     Role,
     School,
@@ -42,7 +43,7 @@ def staff_list(request: HttpRequest, school_id: int) -> HttpResponse:
     year = SchoolYear.from_param(request.GET.get("year") or request.POST.get("year"))
     can_manage = access.access_for(request.user).can_manage_school(school.pk)
     roles = Role.objects.available_to(school)
-    form = StaffForm(request.POST or None, roles=roles)
+    form = StaffForm(request.POST or None, roles=roles, school=school)
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
@@ -105,7 +106,12 @@ def _save_new_member(form: StaffForm, school: School, year: SchoolYear) -> Staff
         )
         if data["budget_hours"] is not None:
             services.set_budget(
-                member=member, school=school, school_year=year, hours_per_year=data["budget_hours"]
+                member=member,
+                school=school,
+                school_year=year,
+                hours_per_year=data["budget_hours"],
+                amount=data["budget"],
+                unit=data["budget_unit"],
             )
         services.set_roles(
             member=member, school=school, school_year=year, roles=list(data["roles"])
@@ -148,7 +154,12 @@ def _edit_initial(member: StaffMember, school: School, year: SchoolYear) -> dict
         "last_name": member.last_name,
         "email": member.email,
         "post": Appointment.objects.get(staff_member=member, school=school).post,
-        "budget": budget.hours_per_year if budget else None,
+        # The budget as it was given: "4" teaching periods shows as 4, not as 123,33 h.
+        "budget": (budget.entered_amount if budget.given_in_other_unit else budget.hours_per_year)
+        if budget
+        else None,
+        "budget_unit": budget.entered_unit if budget else BudgetUnit.YEAR,
+        "budget_hours": budget.hours_per_year if budget else None,
         "roles": list(
             StaffRole.objects.filter(
                 staff_member=member, school=school, school_year=year
@@ -165,7 +176,7 @@ def _edit_form(
     initial: dict[str, Any],
     data: QueryDict | None = None,
 ) -> StaffForm:
-    form = StaffForm(data, roles=Role.objects.available_to(school), initial=initial)
+    form = StaffForm(data, roles=Role.objects.available_to(school), school=school, initial=initial)
     if not access.can_edit_person(request.user, member):
         # Disabled fields keep their initial values, whatever is posted.
         for name in ("first_name", "last_name", "email"):
@@ -225,7 +236,7 @@ def _saved_summary(initial: dict[str, Any], school: School) -> dict[str, Any]:
         "name": f"{initial['first_name']} {initial['last_name']}",
         "email": initial["email"],
         "post": Post(initial["post"]).label,
-        "budget": initial["budget"],
+        "budget": initial["budget_hours"],
         "roles": [role.label for role in roles],
     }
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from guidelines.services import overdue_steps
@@ -61,3 +62,33 @@ def limits(request: HttpRequest, school_id: int) -> HttpResponse:
     else:
         messages.success(request, _("The limits were saved; the figures are being recalculated."))
     return redirect(reverse("teams:workload", args=[school.pk]))
+
+
+@require_POST
+def budget_conversion(request: HttpRequest, school_id: int) -> HttpResponse:
+    """How many hours a teaching period and a week of ICT budget are worth in this school."""
+    school = access.get_school(request.user, school_id, manage=True)
+    try:
+        changed = services.set_budget_conversion(
+            school=school,
+            minutes_per_period=int(request.POST.get("minutes_per_period", "")),
+            weeks_per_year=int(request.POST.get("weeks_per_year", "")),
+        )
+    except (ValueError, ValidationError) as error:
+        text = (
+            error.messages[0]
+            if isinstance(error, ValidationError)
+            else _("Give the minutes and the weeks as whole numbers.")
+        )
+        messages.error(request, text)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Saved; %(count)s budget given in periods or hours a week was converted again.",
+                "Saved; %(count)s budgets given in periods or hours a week were converted again.",
+                changed,
+            )
+            % {"count": changed},
+        )
+    return redirect(reverse("teams:workload", args=[school.pk]) + "#conversion-title")

@@ -117,6 +117,9 @@ class SchoolDashboard:
             "labels": {
                 "responsible": _("Hours carried"), "budget": _("Budget"),
                 "needed": _("Needed"), "assigned": _("Assigned"),
+                # The bars of the people chart take the colour of the person's state.
+                "states": {"over": _("overloaded"), "busy": _("busy"), "ok": _("fine"),
+                           "unknown": _("no budget")},
             },
             "people": [
                 {

@@ -73,5 +73,5 @@ def test_dashboard_flags_overload_and_follows_a_reassignment(page: Page, live_se
 def test_dashboard_on_a_phone(page: Page, live_server, school):
     page.set_viewport_size({"width": 375, "height": 740})
     log_in(page, live_server, "ictco")
-    expect(page.get_by_text("personen overbelast")).to_be_visible()
+    expect(page.get_by_text("persoon overbelast", exact=True)).to_be_visible()  # one: singular
     assert_accessible(page)

@@ -146,6 +146,8 @@ class TestImportFlow:
         page = response.content.decode()
         assert "ICT-beleidsplan" in page and "Coaching in de klas" in page
         assert "Bevestigen en importeren" in page
+        # The file's fingerprint is for the software, not for the reader.
+        assert "SHA-256" not in page and record.file_sha256[:8] not in page
         assert Task.objects.get(code="T1").hours_per_year == 10
         assert not Task.objects.filter(code="B1").exists()
 

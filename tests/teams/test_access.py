@@ -167,7 +167,7 @@ def test_outsiders_cannot_change_assignments_tasks_staff_or_limits(client, world
             reverse("teams:assignment_change", args=[s, a.pk]),
             {f"{p}-staff_member": world.staff[1].pk, f"{p}-kind": "backup", f"{p}-version": "1"},
         ),
-        (reverse("teams:assignment_remove", args=[s, a.pk]), {"version": "1"}),
+        (reverse("teams:assignment_remove", args=[s, a.pk]), {"version": "1", "confirm": "1"}),
         (
             reverse("teams:staff_edit", args=[s, world.staff[0].pk]),
             {"first_name": "X", "last_name": "Y", "post": "teacher", "budget_unit": "year"},

@@ -66,3 +66,28 @@ def test_the_stored_figures_are_read_only_in_the_admin(admin_client, world):
     assert admin_client.post(change, {"needed_hours": "1"}).status_code == 403
     row.refresh_from_db()
     assert row.needed_hours != 1
+
+
+def test_an_admin_change_of_hours_forgets_the_unit_it_was_given_in(admin_client, world):
+    from decimal import Decimal
+
+    from teams.models import Budget
+
+    budget = Budget.objects.create(
+        staff_member=world.staff[0],
+        school=world.school,
+        school_year=world.year,
+        hours_per_year=Decimal("123.33"),
+        entered_amount=Decimal(4),
+        entered_unit="periods",
+    )
+    url = reverse("admin:teams_budget_change", args=[budget.pk])
+    data = {
+        "staff_member": world.staff[0].pk,
+        "school": world.school.pk,
+        "school_year": world.year.pk,
+        "hours_per_year": "80",
+    }
+    assert admin_client.post(url, data).status_code == 302
+    budget.refresh_from_db()
+    assert (budget.hours_per_year, budget.entered_amount, budget.entered_unit) == (80, None, "year")

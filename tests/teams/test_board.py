@@ -255,7 +255,7 @@ class TestAssigningInTheBrowserWay:
         client.force_login(world.director)
         response = client.post(
             reverse("teams:assignment_remove", args=[world.school.pk, a.pk]),
-            {"version": "1"},
+            {"version": "1", "confirm": "1"},
             **({"HTTP_HX_REQUEST": "true"} if htmx else {}),
         )
         assert response.status_code == (200 if htmx else 409)
@@ -298,7 +298,8 @@ class TestAssigningInTheBrowserWay:
         a.refresh_from_db()
         assert (a.staff_member, a.kind, a.hours, a.version) == (world.staff[1], B, 2, 2)
         client.post(
-            reverse("teams:assignment_remove", args=[world.school.pk, a.pk]), {"version": "2"}
+            reverse("teams:assignment_remove", args=[world.school.pk, a.pk]),
+            {"version": "2", "confirm": "1"},
         )
         assert not Assignment.objects.exists()
 
@@ -327,7 +328,8 @@ class TestMassAssignment:
             {f"a{other.pk}-partner": "x", f"a{other.pk}-kind": R, f"a{other.pk}-version": "1"},
         )
         remove = client.post(
-            reverse("teams:assignment_remove", args=[world.school.pk, other.pk]), {"version": "1"}
+            reverse("teams:assignment_remove", args=[world.school.pk, other.pk]),
+            {"version": "1", "confirm": "1"},
         )
         assert (change.status_code, remove.status_code) == (404, 404)
         assert Assignment.objects.filter(pk=other.pk, partner="").exists()
@@ -600,8 +602,8 @@ def test_removing_twice_reloads_the_board(client, world):
     a = assign(world, world.tasks[0], world.staff[0])
     client.force_login(world.director)
     url = reverse("teams:assignment_remove", args=[world.school.pk, a.pk])
-    client.post(url, {"version": "1"})
-    again = client.post(url, {"version": "1"}, HTTP_HX_REQUEST="true")
+    client.post(url, {"version": "1", "confirm": "1"})
+    again = client.post(url, {"version": "1", "confirm": "1"}, HTTP_HX_REQUEST="true")
     # The same answer as for an id that never existed or is another school's.
     assert (again.status_code, again["HX-Refresh"]) == (404, "true")
 
