@@ -130,7 +130,7 @@ def change_to_fresh_figures(year, school_id: int, changes: int) -> None:  # type
                 given = Assignment.objects.get(school_task=task, school_year=year)
                 response = client.post(
                     reverse("teams:assignment_remove", args=[school.pk, given.pk]),
-                    {"version": given.version, "year": year.start_year},
+                    {"version": given.version, "year": year.start_year, "confirm": "1"},
                 )
             assert response.status_code == 302, response.status_code
             while True:
