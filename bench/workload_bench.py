@@ -109,13 +109,15 @@ def change_to_fresh_figures(year, school_id: int, changes: int) -> None:  # type
     client.force_login(user)
     tasks = list(
         school.tasks.filter(is_hidden=False).exclude(assignments__school_year=year).order_by("pk")
-    )[: (changes + 1) // 2]
+    )[:25]
     member = school.appointments.filter(is_active=True).first().staff_member
     process = worker(1)
     waits = []
     try:
         # Each task is given to someone, then taken back: two changes a task.
-        steps = [(task, action) for task in tasks for action in ("add", "remove")][:changes]
+        # Round after round over the same tasks, until there were ``changes`` changes.
+        rounds = [(task, action) for task in tasks for action in ("add", "remove")]
+        steps = (rounds * (changes // max(1, len(rounds)) + 1))[:changes]
         for task, action in steps:
             before = SchoolWorkload.objects.get(school=school, school_year=year).computed_at
             start = time.perf_counter()
