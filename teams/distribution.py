@@ -210,6 +210,14 @@ class MemberTask:
     def hours(self) -> Decimal:
         return self.row.hours_of(self.assignment)
 
+    @property
+    def others(self) -> list[Assignment]:
+        """Who shares the task: the backups of a responsible, the responsibles of a backup."""
+        side = (
+            self.row.backups if self.assignment.kind == Kind.RESPONSIBLE else self.row.responsibles
+        )
+        return [a for a in side if a.pk != self.assignment.pk]
+
 
 # --- Export ---------------------------------------------------------------------------------
 

@@ -113,6 +113,13 @@ class SchoolTask(models.Model):
         return self.title
 
     @property
+    def display_description(self) -> str:
+        """The school's own description, else the catalogue's."""
+        if self.description or self.catalogue_task is None:
+            return self.description
+        return self.catalogue_task.description
+
+    @property
     def code(self) -> str:
         return self.catalogue_task.code if self.catalogue_task else ""
 

@@ -466,6 +466,33 @@ class TestStaff:
         page = client.get(reverse("teams:my_tasks")).content.decode()
         assert "Taak A2" in page and "School A" in page and "Taak A0" not in page
 
+    def test_my_tasks_link_each_task_and_name_who_shares_it(self, client, world):
+        task = world.tasks[2]
+        SchoolTask.objects.filter(pk=task.pk).update(description="Licenties verlengen in juni.")
+        assign(world, task, world.staff[2], B)  # Carla backs up Ann
+        assign(world, task, world.staff[0])
+        client.force_login(world.staff_user)
+        page = client.get(reverse("teams:my_tasks")).content.decode()
+        link = reverse("teams:task", args=[world.school.pk, task.pk])
+        assert f'href="{link}?year={world.year.start_year}"' in page
+        assert "Licenties verlengen in juni." in page
+        assert "Ann A (verantwoordelijke)" in page
+
+    def test_the_staff_page_highlights_overload_as_the_dashboard_does(self, client, world):
+        Budget.objects.create(
+            staff_member=world.staff[0], school=world.school, school_year=world.year,
+            hours_per_year=Decimal(5),
+        )  # fmt: skip
+        assign(world, world.tasks[0], world.staff[0])  # 10 hours against 5
+        client.force_login(world.director)
+        response = client.get(
+            reverse("teams:staff_detail", args=[world.school.pk, world.staff[0].pk])
+        )
+        page = response.content.decode()
+        assert response.context["summary"].state == "over"
+        assert "200%" in page and "border-danger" in page and "overbelast" in page
+        assert "geen back-up" in page
+
 
 class TestTaskList:
     def test_hide_and_restore(self, client, world):
