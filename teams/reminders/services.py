@@ -103,6 +103,12 @@ def settings_for(member: StaffMember) -> ReminderSettings:
     return found
 
 
+def settings_shown(member: StaffMember) -> ReminderSettings | None:
+    """The person's saved reminder settings, for reading: None until they save or ask for a
+    calendar address (the defaults hold meanwhile)."""
+    return ReminderSettings.objects.filter(staff_member=member).first()
+
+
 def update_settings(*, member: StaffMember, digest: str, language: str) -> ReminderSettings:
     prefs = settings_for(member)
     prefs.digest, prefs.language = digest, language

@@ -60,9 +60,11 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_POST
 def reminder_open(request: HttpRequest, reminder_id: int) -> HttpResponse:
-    """Open a reminder: it counts as read, and the browser goes to what it is about."""
+    """Open a reminder: it counts as read, and the browser goes to what it is about.
+
+    A POST, since it writes: a page that is only looked at (or prefetched) changes nothing."""
     member = _member(request)
     reminder = Reminder.objects.filter(pk=reminder_id, staff_member=member).first()
     if member is None or reminder is None:
@@ -189,7 +191,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     if member is None:
         return render(request, "teams/reminders/settings.html", {"member": None})
-    prefs = services.settings_for(member)
+    prefs = services.settings_shown(member) or ReminderSettings(staff_member=member)
     form = SettingsForm(
         request.POST or None, initial={"digest": prefs.digest, "language": prefs.language}
     )
@@ -197,7 +199,11 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
         services.update_settings(member=member, **form.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect("teams:reminder_settings")
-    feed_url = request.build_absolute_uri(reverse("teams:feed", args=[prefs.feed_token]))
+    feed_url = (
+        request.build_absolute_uri(reverse("teams:feed", args=[prefs.feed_token]))
+        if prefs.pk
+        else ""  # no address until the person asks for one: a page view writes nothing
+    )
     return render(
         request,
         "teams/reminders/settings.html",

@@ -67,7 +67,7 @@ def test_staff_member_marks_a_reminded_occurrence_done_by_keyboard(page: Page, l
     expect(bell).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Herinneringen")).to_be_visible()
-    reminder = page.get_by_role("link", name="Back-ups opvolgen moet gebeuren op")
+    reminder = page.get_by_role("button", name="Back-ups opvolgen moet gebeuren op")
     expect(reminder).to_be_visible()
     assert_no_axe_violations(page)
 

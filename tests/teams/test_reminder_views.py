@@ -58,7 +58,11 @@ def test_the_bell_shows_the_unread_count(client, world, due):
 def test_opening_a_reminder_marks_it_read_and_goes_to_the_occurrence(client, world, due):
     client.force_login(world.staff_user)
     reminder = Reminder.objects.get(staff_member=world.staff[2])
-    response = client.get(reverse("teams:reminder_open", args=[reminder.pk]))
+    url = reverse("teams:reminder_open", args=[reminder.pk])
+    assert client.get(url).status_code == 405  # looking at the link changes nothing
+    reminder.refresh_from_db()
+    assert reminder.read_at is None
+    response = client.post(url)
     assert response.status_code == 302
     assert response.url == reverse("teams:occurrence", args=[due.pk])
     reminder.refresh_from_db()
@@ -68,7 +72,7 @@ def test_opening_a_reminder_marks_it_read_and_goes_to_the_occurrence(client, wor
 def test_someone_elses_reminder_answers_404(client, world, due):
     client.force_login(world.director)
     reminder = Reminder.objects.get(staff_member=world.staff[2])
-    assert client.get(reverse("teams:reminder_open", args=[reminder.pk])).status_code == 404
+    assert client.post(reverse("teams:reminder_open", args=[reminder.pk])).status_code == 404
     reminder.refresh_from_db()
     assert reminder.read_at is None
 
