@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .organisation import Membership, School, SchoolGroup
+from .organisation import GROUP_SCOPE, SCHOOL_SCOPE, Membership, School, SchoolGroup
 from .staff import StaffMember
 
 INVITATION_VALID_FOR = timedelta(days=7)
@@ -74,12 +74,7 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(kind__in=["director", "coordinator", "staff"])
-                    & Q(school__isnull=False)
-                    & Q(school_group__isnull=True)
-                )
-                | (Q(kind="group_admin") & Q(school__isnull=True) & Q(school_group__isnull=False)),
+                condition=SCHOOL_SCOPE | GROUP_SCOPE,
                 name="invitation_scope_fits_kind",
             ),
             models.UniqueConstraint(

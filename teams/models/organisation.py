@@ -181,6 +181,17 @@ class School(models.Model):
         return Decimal(self.minutes_per_period) * self.weeks_per_year / 60
 
 
+# Where each kind of right applies: a school, a school group, or (the department) nowhere
+# in particular. Memberships and the invitations that grant them share these conditions.
+SCHOOL_SCOPE = (
+    Q(kind__in=["director", "coordinator", "staff"])
+    & Q(school__isnull=False)
+    & Q(school_group__isnull=True)
+)
+GROUP_SCOPE = Q(kind="group_admin") & Q(school__isnull=True) & Q(school_group__isnull=False)
+DEPARTMENT_SCOPE = Q(kind="department") & Q(school__isnull=True) & Q(school_group__isnull=True)
+
+
 class Membership(models.Model):
     """What an account may do: manage a school, work in it, run a group, or follow pilots."""
 
@@ -210,13 +221,7 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(kind__in=["director", "coordinator", "staff"])
-                    & Q(school__isnull=False)
-                    & Q(school_group__isnull=True)
-                )
-                | (Q(kind="group_admin") & Q(school__isnull=True) & Q(school_group__isnull=False))
-                | (Q(kind="department") & Q(school__isnull=True) & Q(school_group__isnull=True)),
+                condition=SCHOOL_SCOPE | GROUP_SCOPE | DEPARTMENT_SCOPE,
                 name="membership_scope_fits_kind",
             ),
             models.UniqueConstraint(
