@@ -79,7 +79,7 @@ class GroupSection:
 
     @property
     def hours(self) -> Decimal:
-        return sum((row.task.hours or ZERO for row in self.rows), ZERO)
+        return sum((row.figures.hours or ZERO for row in self.rows), ZERO)
 
 
 @dataclass
@@ -182,7 +182,7 @@ def board_tasks(school: School, school_year: SchoolYear) -> QuerySet[SchoolTask]
 def _row(task: SchoolTask, workload: SchoolWorkload) -> TaskRow:
     """The row of a task from :func:`board_tasks`, whose year's assignments are prefetched."""
     figures = workload.tasks.get(task.pk) or TaskFigures(
-        task.pk, task.hours, "other", task.is_group_level
+        task.pk, task.hours, "other", task.is_group_level, task.hours_source
     )
     return TaskRow(task, task.year_assignments, figures)  # type: ignore[attr-defined]
 
@@ -242,7 +242,7 @@ def write_distribution(stream: Writable | IO[bytes], board: Board) -> None:
                 task.display_title,
                 _names(row.responsibles),
                 _names(row.backups),
-                task.hours,
+                row.figures.hours,
                 row.assigned_hours if not row.is_unassigned else None,
                 task.get_frequency_display(),
                 _("school group") if task.is_group_level else _("school"),

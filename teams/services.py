@@ -13,12 +13,14 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from tasks.models import Frequency, Level, Task, TaskGroup
 
 from .assigning import Conflict
 from .models import (
+    MAX_SIZE,
     Appointment,
     Budget,
     BudgetUnit,
@@ -28,11 +30,13 @@ from .models import (
     SchoolGroup,
     SchoolTask,
     SchoolYear,
+    SizeMeasure,
     StaffMember,
     StaffRole,
     budget_hours,
 )
 from .workload import mark_changed, mark_everything, schools_of
+from .workload.calculator import FACTOR_RANGE
 
 # --- Task lists -----------------------------------------------------------------------------
 
@@ -176,6 +180,37 @@ def set_limits(*, school: School, busy_from: int, overloaded_above: int) -> None
     school.busy_from_percent, school.overloaded_above_percent = busy_from, overloaded_above
     school.save(update_fields=["busy_from_percent", "overloaded_above_percent"])
     mark_from_now([school.pk])
+
+
+def set_hours_scale(
+    *, school: School, size_measure: str, size: int | None, factor_by_hand: Decimal | None
+) -> Decimal:
+    """Set how the catalogue's hours fit the school: its size in pupils or devices, or a
+    factor of its own (which wins). Tasks with the school's own hours keep them.
+
+    Returns the factor that now applies. Raises ``ValidationError`` for a size
+    without its measure (or the other way round) or a factor outside the range,
+    writing nothing.
+    """
+    low, high = FACTOR_RANGE
+    if size_measure not in SizeMeasure.values and size_measure != "":
+        raise ValidationError(_("Choose pupils or devices."))
+    if bool(size_measure) != (size is not None) or (size is not None and not 1 <= size <= MAX_SIZE):
+        raise ValidationError(
+            _("Give the number of pupils or devices (1 to %(max)s) together with what it counts.")
+            % {"max": MAX_SIZE}
+        )
+    if factor_by_hand is not None and not low <= factor_by_hand <= high:
+        raise ValidationError(
+            _("A factor lies between %(low)s and %(high)s.")
+            % {"low": number_format(low, 2), "high": number_format(high, 2)}
+        )
+    with transaction.atomic():
+        school.size_measure, school.size = size_measure, size
+        school.hours_factor_by_hand = factor_by_hand
+        school.save(update_fields=["size_measure", "size", "hours_factor_by_hand"])
+        mark_from_now([school.pk])
+    return school.hours_factor
 
 
 def set_budget_conversion(*, school: School, minutes_per_period: int, weeks_per_year: int) -> int:

@@ -1,7 +1,7 @@
 """The teams app's models, one module per area; import them from here."""
 
 from .accounts import INVITATION_VALID_FOR, AccountSettings, Invitation
-from .organisation import Membership, School, SchoolGroup, SchoolYear
+from .organisation import MAX_SIZE, Membership, School, SchoolGroup, SchoolYear, SizeMeasure
 from .reminders import (
     Digest,
     Occurrence,
@@ -43,6 +43,7 @@ __all__ = [
     "HOURS_PER_YEAR_FULL_TIME",
     "INVITATION_VALID_FOR",
     "MAX_BUDGET_HOURS",
+    "MAX_SIZE",
     "SCHOOL_FIGURES",
     "STANDARD_ROLES",
     "STANDARD_ROLE_NAMES",
@@ -68,6 +69,7 @@ __all__ = [
     "SchoolTask",
     "SchoolWorkload",
     "SchoolYear",
+    "SizeMeasure",
     "StaffMember",
     "StaffRole",
     "StaffWorkload",

@@ -13,6 +13,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..workload.calculator import FACTOR_RANGE, hours_factor
+
+# The largest size a school can give (pupils or devices).
+MAX_SIZE = 20_000
+
+
+class SizeMeasure(models.TextChoices):
+    """What a school counts to scale the catalogue's hours (workload.calculator.REFERENCE_SIZE)."""
+
+    PUPILS = "pupils", _("pupils")
+    DEVICES = "devices", _("devices")
+
 
 class SchoolYear(models.Model):
     """A Flemish school year, 1 September to 31 August; 2026 means 2026-2027."""
@@ -146,6 +158,25 @@ class School(models.Model):
         default=37,
         validators=[MinValueValidator(30), MaxValueValidator(52)],
     )
+    # How the catalogue's suggested hours fit this school (workload.calculator.hours_factor):
+    # a factor set by hand, else one derived from the school's size in pupils or devices.
+    size_measure = models.CharField(
+        _("size measure"), max_length=10, choices=SizeMeasure.choices, blank=True
+    )
+    size = models.PositiveIntegerField(
+        _("size"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SIZE)],
+    )
+    hours_factor_by_hand = models.DecimalField(
+        _("hours factor"),
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(FACTOR_RANGE[0]), MaxValueValidator(FACTOR_RANGE[1])],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -167,6 +198,19 @@ class School(models.Model):
                 & Q(weeks_per_year__gte=30, weeks_per_year__lte=52),
                 name="school_budget_conversion_in_range",
             ),
+            models.CheckConstraint(
+                condition=Q(hours_factor_by_hand__isnull=True)
+                | Q(
+                    hours_factor_by_hand__gte=FACTOR_RANGE[0],
+                    hours_factor_by_hand__lte=FACTOR_RANGE[1],
+                ),
+                name="school_hours_factor_in_range",
+            ),
+            models.CheckConstraint(
+                condition=(Q(size_measure="") & Q(size__isnull=True))
+                | (~Q(size_measure="") & Q(size__gte=1, size__lte=MAX_SIZE)),
+                name="school_size_with_its_measure",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -174,6 +218,11 @@ class School(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("teams:board", args=[self.pk])
+
+    @property
+    def hours_factor(self) -> Decimal:
+        """What the catalogue's hours are multiplied by here (the calculator's rule)."""
+        return hours_factor(self.hours_factor_by_hand, self.size_measure, self.size)
 
     @property
     def hours_per_period_year(self) -> Decimal:

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from tasks.models import MAX_TASK_HOURS, Frequency, Level, Task, TaskGroup
 
-from ..workload.calculator import task_hours
+from ..workload.calculator import ONE, hours_source, task_hours
 from .organisation import School, SchoolGroup, SchoolYear
 from .staff import StaffMember
 
@@ -133,9 +133,23 @@ class SchoolTask(models.Model):
     @property
     def hours(self) -> Decimal | None:
         """Hours per year here (the rule is the workload calculator's)."""
-        return task_hours(
-            self.local_hours, self.catalogue_task.hours_per_year if self.catalogue_task else None
-        )
+        return task_hours(self.local_hours, self._catalogue_hours, self._factor)
+
+    @property
+    def hours_source(self) -> str | None:
+        """Where the hours come from: "local", "scaled", "catalogue" (or None: unknown)."""
+        return hours_source(self.local_hours, self._catalogue_hours, self._factor)
+
+    @property
+    def _catalogue_hours(self) -> Decimal | None:
+        return self.catalogue_task.hours_per_year if self.catalogue_task else None
+
+    @property
+    def _factor(self) -> Decimal:
+        """The school's hours factor, read only when the catalogue's hours are used."""
+        if self.local_hours is not None or self.catalogue_task_id is None or self.school is None:
+            return ONE
+        return self.school.hours_factor
 
     @property
     def frequency(self) -> str:

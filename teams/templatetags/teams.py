@@ -6,6 +6,8 @@ from typing import Any
 from django import template
 from django.template.defaultfilters import floatformat
 
+from ..forms import display_number
+
 register = template.Library()
 
 
@@ -15,6 +17,15 @@ def hours(value: Decimal | None) -> str:
     if value is None:
         return "\u2013"
     return str(floatformat(value, "-1"))
+
+
+@register.filter
+def number(value: Decimal | None) -> str:
+    """A number in the page's language without trailing zeros ("0,75", "2"); a dash when
+    unknown."""
+    if value is None:
+        return "\u2013"
+    return display_number(value)
 
 
 @register.filter

@@ -28,6 +28,7 @@ def task_list(request: HttpRequest, school_id: int) -> HttpResponse:
     tasks = (
         SchoolTask.objects.for_school(school)
         .with_catalogue()
+        .select_related("school")  # its hours factor, for tasks that follow the catalogue
         .order_by(
             "is_hidden",
             "catalogue_task__group__position",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -14,13 +16,23 @@ from django.views.decorators.http import require_POST
 from guidelines.services import overdue_steps
 
 from .. import access, services
-from ..models import SchoolYear
+from ..forms import HoursScaleForm, display_number
+from ..models import School, SchoolYear
 from ..reminders import overdue
+from ..workload.calculator import REFERENCE_SIZE, task_hours
 from ..workload.reading import school_dashboard
+
+EXAMPLE_HOURS = Decimal(20)  # a catalogue task's hours, to show what the school's factor does
 
 
 def dashboard(request: HttpRequest, school_id: int) -> HttpResponse:
     school = access.get_school(request.user, school_id)
+    return _dashboard(request, school)
+
+
+def _dashboard(
+    request: HttpRequest, school: School, scale_form: HoursScaleForm | None = None
+) -> HttpResponse:
     rights = access.access_for(request.user)
     if not (rights.can_manage_school(school.pk) or school.pk in rights.group_school_ids):
         raise PermissionDenied
@@ -38,9 +50,24 @@ def dashboard(request: HttpRequest, school_id: int) -> HttpResponse:
             "overdue": overdue.for_school(school),
             "can_manage": rights.can_manage_school(school.pk),
             "years": SchoolYear.objects.all(),
+            "scale_form": scale_form or HoursScaleForm(initial=scale_initial(school)),
+            "reference": REFERENCE_SIZE,
+            "scale_example": {
+                "catalogue": EXAMPLE_HOURS,
+                "here": task_hours(None, EXAMPLE_HOURS, school.hours_factor),
+            },
             "overdue_steps": overdue_steps(school_ids=[school.pk]),
         },
+        status=400 if scale_form is not None else 200,
     )
+
+
+def scale_initial(school: School) -> dict[str, object]:
+    return {
+        "size_measure": school.size_measure,
+        "size": school.size,
+        "hours_factor_by_hand": school.hours_factor_by_hand,
+    }
 
 
 @require_POST
@@ -92,3 +119,32 @@ def budget_conversion(request: HttpRequest, school_id: int) -> HttpResponse:
             % {"count": changed},
         )
     return redirect(reverse("teams:workload", args=[school.pk]) + "#conversion-title")
+
+
+@require_POST
+def hours_scale(request: HttpRequest, school_id: int) -> HttpResponse:
+    """How the catalogue's hours fit this school: by its size, or by a factor of its own."""
+    school = access.get_school(request.user, school_id, manage=True)
+    form = HoursScaleForm(request.POST)
+    if form.is_valid():
+        try:
+            factor = services.set_hours_scale(
+                school=school,
+                size_measure=form.cleaned_data["size_measure"],
+                size=form.cleaned_data["size"],
+                factor_by_hand=form.cleaned_data["hours_factor_by_hand"],
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(
+                request,
+                _(
+                    "Saved: here the catalogue's hours are multiplied by %(factor)s; "
+                    "the figures are being recalculated."
+                )
+                % {"factor": display_number(factor)},
+            )
+    else:
+        return _dashboard(request, school, form)  # the figures typed stay, with what is wrong
+    return redirect(reverse("teams:workload", args=[school.pk]) + "#scale-title")

@@ -9,7 +9,9 @@ The rule:
 
 - A task counts when it applies (not hidden, still in the catalogue if it comes
   from it); the loader hands over only such tasks. Its hours are the school's own
-  figure, else the catalogue's (:func:`task_hours`), else none.
+  figure, else the catalogue's scaled by the school's hours factor
+  (:func:`task_hours`, :func:`hours_factor`), else none. A group-level task's
+  catalogue hours are not scaled: a school group has no size of its own.
 - An assignment counts when its person works where the task belongs (an active
   appointment in the task's school, or in a school of the task's group), or when
   it is outsourced to a partner. An assignment of someone who left *needs a new
@@ -25,7 +27,8 @@ The rule:
 - A person's *carried hours* in a school are their responsible hours there,
   rounded to cents; the percentage and the state (fine, busy, overloaded) come
   from those rounded hours and the person's budget there, by the school's limits.
-  Hours without any budget are overload; no hours and no budget is *unknown*.
+  Hours without any budget are overload; no hours and no budget is *unknown*. A
+  budget of 0 h counts as no budget.
 - Risks cover every task on the school's list, the group-level tasks it shares
   included (the result also counts those separately): unassigned (no counting
   responsible), without backup, on a single person (one staff responsible, no
@@ -52,9 +55,53 @@ GROUP_LEVEL = "group_level"  # where the calculation keeps the group-level tasks
 OVER, BUSY, FINE, UNKNOWN = "over", "busy", "ok", "unknown"
 
 
-def task_hours(local_hours: Decimal | None, catalogue_hours: Decimal | None) -> Decimal | None:
-    """A task's hours per year here: the school's own figure, else the catalogue's."""
-    return local_hours if local_hours is not None else catalogue_hours
+ONE = Decimal(1)
+# The catalogue's suggested hours are taken as those of a school of this size. A
+# school that gives its size in pupils or devices scales them by the square root
+# of its size against this one (twice the pupils, about 1.4 times the hours: the
+# work grows with a school, but less than in proportion), within FACTOR_RANGE.
+REFERENCE_SIZE = {"pupils": 500, "devices": 300}
+FACTOR_RANGE = (Decimal("0.25"), Decimal("4.00"))
+# Where a task's hours come from.
+LOCAL, SCALED, CATALOGUE = "local", "scaled", "catalogue"
+
+
+def hours_factor(by_hand: Decimal | None, size_measure: str, size: int | None) -> Decimal:
+    """How a school scales the catalogue's hours: its own factor, else one from its size.
+
+    Without either, the catalogue's hours count as they are (factor 1).
+    """
+    if by_hand is not None:
+        return by_hand
+    reference = REFERENCE_SIZE.get(size_measure)
+    if not reference or not size:
+        return ONE
+    factor = (Decimal(size) / reference).sqrt().quantize(CENT, rounding=ROUND_HALF_UP)
+    low, high = FACTOR_RANGE
+    return min(high, max(low, factor))
+
+
+def task_hours(
+    local_hours: Decimal | None, catalogue_hours: Decimal | None, factor: Decimal = ONE
+) -> Decimal | None:
+    """A task's hours per year here: the school's own figure, else the catalogue's scaled
+    by the school's factor (in cents), else none."""
+    if local_hours is not None:
+        return local_hours
+    if catalogue_hours is None or factor == ONE:
+        return catalogue_hours
+    return cents(catalogue_hours * factor)
+
+
+def hours_source(
+    local_hours: Decimal | None, catalogue_hours: Decimal | None, factor: Decimal = ONE
+) -> str | None:
+    """Where :func:`task_hours` takes a task's hours from: LOCAL, SCALED, CATALOGUE or None."""
+    if local_hours is not None:
+        return LOCAL
+    if catalogue_hours is None:
+        return None
+    return CATALOGUE if factor == ONE else SCALED
 
 
 def group_kind(kind: str | None) -> str:
@@ -106,6 +153,7 @@ class TaskIn(NamedTuple):
     hours: Decimal | None
     kind: str  # one of GROUP_KINDS
     group_level: bool
+    source: str | None = CATALOGUE  # where its hours come from (hours_source)
 
 
 class AssignmentIn(NamedTuple):
@@ -146,6 +194,7 @@ class TaskFigures:
     hours: Decimal | None
     kind: str
     group_level: bool
+    source: str | None = CATALOGUE  # where its hours come from (hours_source)
     responsibles: int = 0  # counting ones, partners included
     staff_responsibles: int = 0
     backups: int = 0
@@ -289,8 +338,9 @@ def calculate(rows: SchoolRows) -> SchoolWorkload:
     by_task: dict[int, list[AssignmentIn]] = defaultdict(list)
     for a in rows.assignments:
         by_task[a.task_id].append(a)
-    people = {
-        sid: PersonFigures(sid, rows.budgets.get(sid), rows.limits) for sid in sorted(rows.staff)
+    people = {  # a budget of 0 h is no budget (state_of treats them alike)
+        sid: PersonFigures(sid, rows.budgets.get(sid) or None, rows.limits)
+        for sid in sorted(rows.staff)
     }
     raw: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     tasks: dict[int, TaskFigures] = {}
@@ -299,7 +349,7 @@ def calculate(rows: SchoolRows) -> SchoolWorkload:
     unassigned_hours = outsourced = ZERO
 
     for task in rows.tasks:
-        figures = TaskFigures(task.id, task.hours, task.kind, task.group_level)
+        figures = TaskFigures(task.id, task.hours, task.kind, task.group_level, task.source)
         tasks[task.id] = figures
         assignments = by_task.get(task.id)
         if not assignments:

@@ -14,7 +14,17 @@ from decimal import Decimal
 from django.db.models import FilteredRelation, OuterRef, Q, Subquery
 
 from ..models import Appointment, Budget, School, SchoolTask, SchoolYear
-from .calculator import AssignmentIn, Limits, SchoolRows, TaskIn, group_kind, task_hours
+from .calculator import (
+    ONE,
+    AssignmentIn,
+    Limits,
+    SchoolRows,
+    TaskIn,
+    group_kind,
+    hours_factor,
+    hours_source,
+    task_hours,
+)
 
 
 def load(
@@ -31,13 +41,16 @@ def load(
         for s in known
         if s.pk in wanted
     }
+    factors = {s.pk: s.hours_factor for s in known if s.pk in wanted}
     if wanted - schools.keys():
-        schools |= {
-            pk: (group_id, Limits(busy, over))
-            for pk, group_id, busy, over in School.objects.filter(
-                pk__in=wanted - schools.keys()
-            ).values_list("pk", "school_group_id", "busy_from_percent", "overloaded_above_percent")
-        }
+        for pk, group_id, busy, over, by_hand, measure, size in School.objects.filter(
+            pk__in=wanted - schools.keys()
+        ).values_list(
+            "pk", "school_group_id", "busy_from_percent", "overloaded_above_percent",
+            "hours_factor_by_hand", "size_measure", "size",
+        ):  # fmt: skip
+            schools[pk] = (group_id, Limits(busy, over))
+            factors[pk] = hours_factor(by_hand, measure, size)
     if not schools:
         return {}
     ids = list(schools)
@@ -73,7 +86,11 @@ def load(
         if pk not in seen:
             seen.add(pk)
             kind = group_kind(own_kind if catalogue_id is None else catalogue_kind)
-            task = TaskIn(pk, task_hours(local, catalogue_hours), kind, group_id is not None)
+            factor = ONE if group_id is not None else factors[school_id]
+            task = TaskIn(
+                pk, task_hours(local, catalogue_hours, factor), kind, group_id is not None,
+                hours_source(local, catalogue_hours, factor),
+            )  # fmt: skip
             (group_tasks[group_id] if group_id is not None else school_tasks[school_id]).append(
                 task
             )

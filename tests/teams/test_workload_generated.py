@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 from openpyxl import load_workbook
 
-from tasks.models import TaskGroup
+from tasks.models import Task, TaskGroup
 from teams.models import (
     Appointment,
     Assignment,
@@ -31,6 +31,9 @@ from teams.workload.figures import calculate_school, recalculate, stale_schools
 
 HOURS = st.one_of(st.none(), st.decimals(min_value=0, max_value=120, places=1))
 KINDS = ["technical", "pedagogical", "policy", "administrative"]
+# A school's hours factor: none, by hand, or from its size.
+FACTORS = st.sampled_from([(None, "", None), (Decimal("0.5"), "", None),
+                           (None, "pupils", 1000), (None, "devices", 75)])  # fmt: skip
 
 
 @st.composite
@@ -59,9 +62,12 @@ def groups(draw: st.DrawFn) -> dict:
             assignments.append({"person": None, "kind": "responsible", "hours": draw(HOURS)})
         tasks.append({"owner": owner, "hours": draw(HOURS), "kind": draw(st.sampled_from(KINDS)),
                       "hidden": draw(st.booleans()) and draw(st.booleans()),
+                      # From the catalogue (with these hours there), or the school's own.
+                      "catalogue": draw(st.one_of(st.none(), HOURS)),
                       "assignments": assignments})  # fmt: skip
     return {"schools": school_count, "people": people, "tasks": tasks,
-            "limits": draw(st.sampled_from([(80, 100), (50, 120), (100, 100)]))}  # fmt: skip
+            "limits": draw(st.sampled_from([(80, 100), (50, 120), (100, 100)])),
+            "factors": [draw(FACTORS) for _ in range(school_count)]}  # fmt: skip
 
 
 class GeneratedWorkload(TestCase):
@@ -73,8 +79,9 @@ class GeneratedWorkload(TestCase):
         busy, over = spec["limits"]
         schools = [
             School.objects.create(name=f"School {i}", school_group=group, busy_from_percent=busy,
-                                  overloaded_above_percent=over)
-            for i in range(spec["schools"])
+                                  overloaded_above_percent=over, hours_factor_by_hand=by_hand,
+                                  size_measure=measure, size=size)
+            for i, (by_hand, measure, size) in enumerate(spec["factors"])
         ]  # fmt: skip
         people = []
         for person in spec["people"]:
@@ -92,9 +99,14 @@ class GeneratedWorkload(TestCase):
         for n, task in enumerate(spec["tasks"]):
             owner = {"school_group": group} if task["owner"] is None else {
                 "school": schools[task["owner"]]}  # fmt: skip
+            if task["catalogue"] is None:
+                own = {"title": f"Taak {n}", "group": groups_by_kind[task["kind"]]}
+            else:
+                own = {"catalogue_task": Task.objects.create(
+                    code=f"G{n}", title=f"Taak {n}", group=groups_by_kind[task["kind"]],
+                    hours_per_year=task["catalogue"])}  # fmt: skip
             school_task = SchoolTask.objects.create(
-                **owner, title=f"Taak {n}", group=groups_by_kind[task["kind"]],
-                local_hours=task["hours"], is_hidden=task["hidden"],
+                **owner, **own, local_hours=task["hours"], is_hidden=task["hidden"],
             )  # fmt: skip
             for a in task["assignments"]:
                 member = people[a["person"]] if a["person"] is not None else None
@@ -137,13 +149,18 @@ class GeneratedWorkload(TestCase):
         assert board.unassigned_count == result.risks.unassigned
         export = self.client.get(reverse("teams:export", args=[school.pk]))
         sheet = load_workbook(io.BytesIO(export.content)).active
-        assigned = {
-            row[2]: row[6] for row in sheet.iter_rows(min_row=2, values_only=True) if row[2]
+        written = {
+            row[2]: (row[5], row[6])
+            for row in sheet.iter_rows(min_row=2, values_only=True)
+            if row[2]
         }
         for row in board.rows:
-            value = assigned[row.task.display_title]
+            hours, value = written[row.task.display_title]
             wanted = None if row.is_unassigned else row.figures.assigned_hours
             assert (None if value is None else Decimal(str(value))) == wanted
+            # The task's hours (scaled to the school, or its own) are the calculator's too.
+            assert row.figures.hours == row.task.hours == result.tasks[row.task.pk].hours
+            assert (None if hours is None else Decimal(str(hours))) == row.figures.hours
 
     def check_dashboard(self, school, expected) -> None:  # type: ignore[no-untyped-def]
         data = self.client.get(reverse("teams:workload", args=[school.pk])).context["data"]
