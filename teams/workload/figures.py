@@ -33,6 +33,7 @@ from ..models import (
 from .calculator import ZERO, PersonFigures, calculate
 from .calculator import SchoolWorkload as Result
 from .loading import load, load_one
+from .prepared import Prepared, Upsert
 
 # Standalone schools go into fanned-out jobs this many at a time; a school group
 # is always one job, so its group-level tasks are loaded once.
@@ -42,6 +43,14 @@ STAFF_FIGURES = (
     "budget_hours", "carried_hours", "backup_hours", "task_count",
     *(f"{kind}_hours" for kind in GROUP_KINDS),
 )  # fmt: skip
+
+
+SCHOOL_ROWS = Upsert(SchoolWorkload, ["school", "school_year"], SCHOOL_FIGURES)
+STORED_PEOPLE = Prepared(
+    lambda year_id, ids: StaffWorkload.objects.filter(
+        school_year_id=year_id, school_id__in=ids
+    ).values_list("pk", "school_id", "staff_member_id", *STAFF_FIGURES)
+)
 
 
 def schools_of(task: SchoolTask) -> list[int]:
@@ -160,18 +169,11 @@ def store(year_id: int, results: Sequence[Result]) -> None:
     """Write the schools' current figures: the school rows, and the people's rows that changed."""
     now = timezone.now()
     ids = [r.school_id for r in results]
-    SchoolWorkload.objects.bulk_create(
-        [_school_row(r, year_id, now) for r in results],
-        update_conflicts=True,
-        unique_fields=["school", "school_year"],
-        update_fields=list(SCHOOL_FIGURES),
-    )
+    SCHOOL_ROWS.run([_school_row(r, year_id, now) for r in results])
     # Compared as plain tuples: on most runs nothing or one person changed.
     stored = {
         (school_id, staff_id): (pk, tuple(figures))
-        for pk, school_id, staff_id, *figures in StaffWorkload.objects.filter(
-            school_year_id=year_id, school_id__in=ids
-        ).values_list("pk", "school_id", "staff_member_id", *STAFF_FIGURES)
+        for pk, school_id, staff_id, *figures in STORED_PEOPLE.rows(year_id, ids)
     }
     new, changed = [], []
     for result in results:

@@ -1,5 +1,8 @@
 """Loading the rows the calculator needs, for one school or many, in three queries.
 
+The queries are compiled once per shape (:mod:`.prepared`): after a change, only
+running them costs time.
+
 Loading many schools at once (a school group, a chunk of schools) costs the same
 queries as one school, so fanned-out jobs spend their time on the rows
 themselves.
@@ -10,8 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import FilteredRelation, OuterRef, Q, QuerySet, Subquery
 
 from ..models import Appointment, Budget, School, SchoolTask, SchoolYear
 from .calculator import (
@@ -25,6 +29,65 @@ from .calculator import (
     hours_source,
     task_hours,
 )
+from .prepared import Prepared
+
+
+def _schools(ids: list[int]) -> QuerySet[School, tuple[Any, ...]]:
+    return School.objects.filter(pk__in=ids).order_by().values_list(
+        "pk", "school_group_id", "busy_from_percent", "overloaded_above_percent",
+        "hours_factor_by_hand", "size_measure", "size",
+    )  # fmt: skip
+
+
+def _tasks(
+    year_id: int, ids: list[int], groups: list[int]
+) -> QuerySet[SchoolTask, tuple[Any, ...]]:
+    """The tasks that count, each with its assignments that year (one row per assignment,
+    or one row without an assignment)."""
+    return (
+        SchoolTask.objects.visible()
+        .filter(Q(school_id__in=ids) | Q(school_group_id__in=groups))
+        .annotate(
+            year_assignment=FilteredRelation(
+                "assignments", condition=Q(assignments__school_year_id=year_id)
+            )
+        )
+        .order_by("pk", "year_assignment__pk")
+        .values_list(
+            "pk", "school_id", "school_group_id", "local_hours", "catalogue_task_id",
+            "catalogue_task__hours_per_year", "catalogue_task__group__kind", "group__kind",
+            "year_assignment__pk", "year_assignment__kind", "year_assignment__staff_member_id",
+            "year_assignment__hours",
+        )
+    )  # fmt: skip
+
+
+def _appointments(
+    year_id: int, ids: list[int], groups: list[int], group_staff: list[int]
+) -> QuerySet[Appointment, tuple[Any, ...]]:
+    """Active appointments in these schools, and of people with group-level work in the
+    schools of their group, each with the person's budget there that year."""
+    budget_here = Budget.objects.filter(
+        staff_member_id=OuterRef("staff_member_id"),
+        school_id=OuterRef("school_id"),
+        school_year_id=year_id,
+    ).values("hours_per_year")[:1]
+    # The schools' group ids through subqueries, not a join: a join made the database
+    # read every school to find a handful.
+    group_schools = School.objects.filter(school_group_id__in=groups).order_by().values("pk")
+    group_of = School.objects.filter(pk=OuterRef("school_id")).order_by().values("school_group_id")
+    return (
+        Appointment.objects.filter(is_active=True)
+        .filter(
+            Q(school_id__in=ids)
+            | Q(school_id__in=Subquery(group_schools), staff_member_id__in=group_staff)
+        )
+        .values_list("staff_member_id", "school_id", Subquery(group_of), Subquery(budget_here))
+    )
+
+
+# Compiled once per shape: the same queries run for every school after each change.
+SCHOOLS, TASKS, APPOINTMENTS = Prepared(_schools), Prepared(_tasks), Prepared(_appointments)
 
 
 def load(
@@ -43,21 +106,16 @@ def load(
     }
     factors = {s.pk: s.hours_factor for s in known if s.pk in wanted}
     if wanted - schools.keys():
-        for pk, group_id, busy, over, by_hand, measure, size in School.objects.filter(
-            pk__in=wanted - schools.keys()
-        ).values_list(
-            "pk", "school_group_id", "busy_from_percent", "overloaded_above_percent",
-            "hours_factor_by_hand", "size_measure", "size",
-        ):  # fmt: skip
+        for pk, group_id, busy, over, by_hand, measure, size in SCHOOLS.rows(
+            sorted(wanted - schools.keys())
+        ):
             schools[pk] = (group_id, Limits(busy, over))
             factors[pk] = hours_factor(by_hand, measure, size)
     if not schools:
         return {}
-    ids = list(schools)
+    ids = sorted(schools)
     groups = sorted({group for group, _limits in schools.values() if group is not None})
 
-    # The tasks that count, each with its assignments that year (one row per assignment,
-    # or one row without an assignment), in one query.
     school_tasks: dict[int, list[TaskIn]] = defaultdict(list)
     group_tasks: dict[int, list[TaskIn]] = defaultdict(list)
     by_school: dict[int, list[AssignmentIn]] = defaultdict(list)
@@ -67,22 +125,7 @@ def load(
     for (
         pk, school_id, group_id, local, catalogue_id, catalogue_hours, catalogue_kind, own_kind,
         assignment_id, assignment_kind, staff_id, hours,
-    ) in (
-        SchoolTask.objects.visible()
-        .filter(Q(school_id__in=ids) | Q(school_group_id__in=groups))
-        .annotate(
-            year_assignment=FilteredRelation(
-                "assignments", condition=Q(assignments__school_year_id=year_id)
-            )
-        )
-        .order_by("pk", "year_assignment__pk")
-        .values_list(
-            "pk", "school_id", "school_group_id", "local_hours", "catalogue_task_id",
-            "catalogue_task__hours_per_year", "catalogue_task__group__kind", "group__kind",
-            "year_assignment__pk", "year_assignment__kind", "year_assignment__staff_member_id",
-            "year_assignment__hours",
-        )
-    ):  # fmt: skip
+    ) in TASKS.rows(year_id, ids, groups):  # fmt: skip
         if pk not in seen:
             seen.add(pk)
             kind = group_kind(own_kind if catalogue_id is None else catalogue_kind)
@@ -104,25 +147,11 @@ def load(
         else:
             by_school[school_id].append(row)
 
-    # Active appointments in these schools, and of people with group-level work in the
-    # schools of their group, each with the person's budget there that year.
-    budget_here = Budget.objects.filter(
-        staff_member_id=OuterRef("staff_member_id"),
-        school_id=OuterRef("school_id"),
-        school_year_id=year_id,
-    ).values("hours_per_year")[:1]
     staff: dict[int, set[int]] = defaultdict(set)
     in_group: dict[tuple[int, int], list[int]] = defaultdict(list)
     budgets: dict[tuple[int, int], Decimal] = {}
-    for staff_id, school_id, their_group, hours in (
-        Appointment.objects.filter(is_active=True)
-        .filter(
-            Q(school_id__in=ids)
-            | Q(school__school_group_id__in=groups, staff_member_id__in=sorted(group_staff))
-        )
-        .values_list(
-            "staff_member_id", "school_id", "school__school_group_id", Subquery(budget_here)
-        )
+    for staff_id, school_id, their_group, hours in APPOINTMENTS.rows(
+        year_id, ids, groups, sorted(group_staff)
     ):
         if school_id in schools:
             staff[school_id].add(staff_id)
