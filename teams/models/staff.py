@@ -13,7 +13,8 @@ from simple_history.models import HistoricalRecords
 
 from .organisation import School, SchoolYear
 
-# A full-time post: 38 hours a week over the 37 weeks of a Flemish school year.
+# A full-time post: 38 hours a week over the 37 weeks of a Flemish school year, the same
+# in every school (a school's own weeks per year count only for budgets given per week).
 HOURS_PER_WEEK_FULL_TIME = Decimal(38)
 WEEKS_PER_SCHOOL_YEAR = Decimal(37)
 HOURS_PER_YEAR_FULL_TIME = HOURS_PER_WEEK_FULL_TIME * WEEKS_PER_SCHOOL_YEAR
@@ -157,7 +158,12 @@ class Budget(models.Model):
 
     @property
     def hours_per_week(self) -> Decimal:
-        return (self.hours_per_year / WEEKS_PER_SCHOOL_YEAR).quantize(Decimal("0.1"))
+        """The hours a year spread over the school's weeks, as :func:`budget_hours` counts them.
+
+        Reads ``school``: a list of budgets selects it with them.
+        """
+        one_hour_a_week = budget_hours(Decimal(1), BudgetUnit.WEEK, self.school)
+        return (self.hours_per_year / one_hour_a_week).quantize(Decimal("0.1"))
 
     @property
     def given_in_other_unit(self) -> bool:

@@ -60,7 +60,7 @@ def staff_list(request: HttpRequest, school_id: int) -> HttpResponse:
         .prefetch_related(
             Prefetch(
                 "budgets",
-                Budget.objects.filter(school=school, school_year=year),
+                Budget.objects.filter(school=school, school_year=year).select_related("school"),
                 to_attr="year_budgets",
             ),
             Prefetch(

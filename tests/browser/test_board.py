@@ -1,5 +1,6 @@
 """A director gives a task a responsible and a backup; the teacher sees it on their page."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -99,3 +100,33 @@ def test_board_on_a_phone(page: Page, live_server, school):
     log_in(page, live_server, "directeur")
     expect(page.locator("td.task-title-cell", has_text="Netwerk en wifi beheren")).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_task_marked_not_applicable_reads_as_such_not_as_disabled(
+    page: Page, live_server, school
+):
+    from axe_playwright_python.sync_playwright import Axe
+    from django.urls import reverse
+
+    log_in(page, live_server, "directeur")
+    page.goto(live_server.url + reverse("teams:task_list", args=[school.pk]))
+    row = page.locator("tr", has_text="Back-ups opvolgen")
+    row.get_by_role("button", name="Niet van toepassing").click()
+    page.wait_for_load_state()
+    row = page.locator("tr", has_text="Back-ups opvolgen")
+    expect(row).to_contain_text("niet van toepassing")
+    restore = row.get_by_role("button", name="Terugzetten")
+    expect(restore).to_have_accessible_name(re.compile(r"^Terugzetten\s?: Back-ups opvolgen$"))
+    # The label reads dark on light, not white on grey as a disabled control would.
+    label = row.get_by_text("niet van toepassing", exact=True)
+    colour = label.evaluate("badge => getComputedStyle(badge).color")
+    assert max(int(c) for c in re.findall(r"\d+", colour)[:3]) <= 50, colour
+    button = page.locator("tr", has_text="Netwerk en wifi beheren").get_by_role(
+        "button", name="Niet van toepassing"
+    )
+    expect(button).to_have_accessible_name(
+        re.compile(r"^Niet van toepassing\s?: Netwerk en wifi beheren$")
+    )
+    assert button.evaluate("b => getComputedStyle(b).color") == "rgb(10, 88, 202)"
+    violations = Axe().run(page, context="table").response["violations"]
+    assert not violations, [(v["id"], v["impact"]) for v in violations]

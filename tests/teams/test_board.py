@@ -503,6 +503,18 @@ class TestTaskList:
         client.post(url, {"hidden": "0"})
         assert not SchoolTask.objects.get(pk=world.tasks[0].pk).is_hidden
 
+    def test_a_hidden_task_says_it_does_not_apply_and_can_be_restored(self, client, world):
+        services.set_hidden(task=world.tasks[0], hidden=True)
+        client.force_login(world.director)
+        page = client.get(reverse("teams:task_list", args=[world.school.pk])).content.decode()
+        hidden = page.split(f'id="list-{world.tasks[0].pk}"')[1].split("</tr>")[0]
+        shown = page.split(f'id="list-{world.tasks[1].pk}"')[1].split("</tr>")[0]
+        assert "task-not-applicable" in hidden and "text-muted" not in hidden
+        assert "niet van toepassing</span>" in hidden and "Terugzetten" in hidden
+        # Marking a task not applicable is an action like any other, not a greyed-out one.
+        assert 'btn-outline-primary">Niet van toepassing<span class="visually-hidden">' in shown
+        assert "btn-outline-secondary" not in shown
+
     def test_add_own_task(self, client, world):
         client.force_login(world.coordinator)
         group = TaskGroup.objects.get(kind="policy")

@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from teams import services
@@ -30,6 +32,15 @@ def test_a_budget_becomes_hours_a_year_with_the_schools_figures(
 ):
     school = School(minutes_per_period=minutes, weeks_per_year=weeks)
     assert budget_hours(Decimal(amount), unit, school) == Decimal(hours)
+
+
+@pytest.mark.parametrize(
+    ("hours", "weeks", "per_week"),
+    [("74", 37, "2.0"), ("72", 36, "2.0"), ("72", 37, "1.9"), ("100", 40, "2.5"), ("0", 30, "0.0")],
+)
+def test_hours_a_week_count_over_the_schools_weeks(hours, weeks, per_week):
+    budget = Budget(hours_per_year=Decimal(hours), school=School(weeks_per_year=weeks))
+    assert budget.hours_per_week == Decimal(per_week)
 
 
 def edit(client, w, member, budget, unit):
@@ -154,3 +165,39 @@ def test_one_period_is_singular_and_a_half_is_plural(client, world):
         edit(client, world, member, amount, "periods")
     page = client.get(reverse("teams:staff", args=[world.school.pk])).content.decode()
     assert "1 lestijd per week" in page and "1,5 lestijden per week" in page
+
+
+class TestHoursAWeekOnTheStaffList:
+    def staff_list(self, client, world):
+        return client.get(reverse("teams:staff", args=[world.school.pk]))
+
+    def test_they_follow_the_schools_weeks(self, client, world):
+        world.school.weeks_per_year = 36
+        world.school.save(update_fields=["weeks_per_year"])
+        services.set_budget(
+            member=world.staff[0],
+            school=world.school,
+            school_year=world.year,
+            hours_per_year=Decimal(72),
+        )
+        client.force_login(world.director)
+        page = self.staff_list(client, world).content.decode()
+        assert '72 u <span class="text-muted small">(2 u/week)</span>' in page
+
+    def test_queries_do_not_grow_with_budgets(self, client, world, django_assert_max_num_queries):
+        from .factories import StaffMemberFactory, appoint
+
+        client.force_login(world.director)
+        with CaptureQueriesContext(connection) as few:
+            assert self.staff_list(client, world).status_code == 200
+        for hours in range(30, 60):
+            member = appoint(StaffMemberFactory(), world.school)
+            services.set_budget(
+                member=member,
+                school=world.school,
+                school_year=world.year,
+                hours_per_year=Decimal(hours),
+            )
+        with django_assert_max_num_queries(len(few)):
+            page = self.staff_list(client, world).content.decode()
+        assert page.count("u/week)") >= 30
