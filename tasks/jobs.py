@@ -14,7 +14,7 @@ from .models import CatalogueImport
 from .problems import Problem
 
 
-@shared_task
+@shared_task(name=services.ANALYSE_JOB)
 def analyse_import(import_id: int) -> None:
     """Prepare the preview of a large upload."""
     record = services.start_job(import_id)
@@ -23,7 +23,7 @@ def analyse_import(import_id: int) -> None:
             services.analyse(record)
 
 
-@shared_task
+@shared_task(name=services.APPLY_JOB)
 def apply_import(import_id: int) -> None:
     """Write a large confirmed import to the catalogue."""
     record = services.start_job(import_id)

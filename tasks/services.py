@@ -43,6 +43,8 @@ from .workbook_guard import check_upload
 Status = CatalogueImport.Status
 Source = CatalogueImport.Source
 MAX_JOB_RUNS = 3
+# The jobs that read and write large imports, by name (tasks.jobs registers them).
+ANALYSE_JOB, APPLY_JOB = "tasks.jobs.analyse_import", "tasks.jobs.apply_import"
 logger = logging.getLogger(__name__)
 
 
@@ -142,9 +144,7 @@ def start_upload(
     record.content, record.status = data, Status.ANALYSING
     record.save()
     if in_job:
-        from .jobs import analyse_import
-
-        enqueue_on_commit(analyse_import, record.pk)
+        enqueue_on_commit(ANALYSE_JOB, record.pk)
     else:
         analyse(record)
     return record
@@ -198,9 +198,7 @@ def confirm_upload(*, record: CatalogueImport, in_job: bool | None = None) -> Ca
         if in_job is None:
             in_job = locked.row_count > settings.CATALOGUE_JOB_THRESHOLD_ROWS
         if in_job:
-            from .jobs import apply_import
-
-            enqueue_on_commit(apply_import, locked.pk)
+            enqueue_on_commit(APPLY_JOB, locked.pk)
             return locked
     apply_confirmed(locked)
     return locked

@@ -29,7 +29,7 @@ def adopt_catalogue_everywhere() -> int:
     return services.adopt_catalogue_everywhere()
 
 
-@shared_task
+@shared_task(name=services.FOLLOW_CATALOGUE_JOB)
 def follow_catalogue_change() -> int:
     """After a catalogue import: adopt its new tasks and fan out new figures everywhere."""
     return services.follow_catalogue_change()

@@ -8,13 +8,13 @@ from django.dispatch import receiver
 from ictteam.celery import enqueue_on_commit
 from tasks.signals import catalogue_changed
 
-from .jobs import follow_catalogue_change
 from .middleware import stamp_login
+from .services import FOLLOW_CATALOGUE_JOB
 
 
 @receiver(catalogue_changed)
 def adopt_new_tasks(**kwargs: Any) -> None:
-    enqueue_on_commit(follow_catalogue_change)
+    enqueue_on_commit(FOLLOW_CATALOGUE_JOB)
 
 
 user_logged_in.connect(stamp_login, dispatch_uid="teams.stamp_login")

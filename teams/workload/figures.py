@@ -35,6 +35,8 @@ from .calculator import SchoolWorkload as Result
 from .loading import load, load_one
 from .prepared import Prepared, Upsert
 
+# The job that runs recalculate_marked (teams.workload.jobs registers it under this name).
+RECALCULATE_JOB = "teams.workload.jobs.recalculate_marked_job"
 # Standalone schools go into fanned-out jobs this many at a time; a school group
 # is always one job, so its group-level tasks are loaded once.
 CHUNK = 50
@@ -75,9 +77,7 @@ def mark_changed(school_ids: Iterable[int], school_year: SchoolYear) -> None:
     if len(ids) > CHUNK:
         fan_out(ids)
         return
-    from .jobs import recalculate_marked_job
-
-    enqueue_on_commit(recalculate_marked_job)
+    enqueue_on_commit(RECALCULATE_JOB)
 
 
 def _mark(ids: Sequence[int], year_id: int) -> None:
@@ -114,11 +114,9 @@ def chunks(school_ids: Sequence[int]) -> list[list[int]]:
 
 def fan_out(school_ids: Sequence[int]) -> int:
     """Send one job per batch of marked schools after the commit; returns how many jobs."""
-    from .jobs import recalculate_marked_job
-
     batches = chunks(school_ids)
     for batch in batches:
-        enqueue_on_commit(recalculate_marked_job, batch)
+        enqueue_on_commit(RECALCULATE_JOB, batch)
     return len(batches)
 
 

@@ -7,7 +7,7 @@ from celery import shared_task
 from . import figures
 
 
-@shared_task
+@shared_task(name=figures.RECALCULATE_JOB)
 def recalculate_marked_job(school_ids: list[int] | None = None) -> int:
     """Recalculate marked schools: the given batch, or whatever is marked (coalesced)."""
     return figures.recalculate_marked(school_ids)
