@@ -130,3 +130,18 @@ def test_a_task_marked_not_applicable_reads_as_such_not_as_disabled(
     assert button.evaluate("b => getComputedStyle(b).color") == "rgb(10, 88, 202)"
     violations = Axe().run(page, context="table").response["violations"]
     assert not violations, [(v["id"], v["impact"]) for v in violations]
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_who_carries_what_comes_before_the_tasks_on_a_phone(page: Page, live_server, school, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in(page, live_server, "directeur")
+    summary = page.get_by_role("heading", name="Uren per persoon").bounding_box()
+    search = page.get_by_label("Naar een taak (code of titel)").bounding_box()
+    table = page.locator("#board-table").bounding_box()
+    assert summary and search and table
+    if width == 390:  # one column: the people first, then the search and the tasks
+        assert summary["y"] < search["y"] < table["y"]
+    else:  # beside the tasks, on the right
+        assert summary["x"] > table["x"] + table["width"] - 1
+    assert_accessible(page)

@@ -210,10 +210,10 @@ class TestThePage:
         board = build_board(world.school, world.year)
         assert {row.task.pk: row.figures.source for row in board.rows}[network.pk] == SCALED
         page = client.get(reverse("teams:board", args=[world.school.pk])).content.decode()
-        assert "catalogus, geschaald naar de school" in page
-        assert "eigen cijfer van de school" in page
-        assert "uit de catalogus" in page  # the group task
+        assert "catalogus × 0,5" in page
+        assert "eigen uren" in page
+        assert ">catalogus</span>" in page  # the group task follows the catalogue
         tasks = client.get(reverse("teams:task_list", args=[world.school.pk])).content.decode()
-        assert "catalogus, geschaald naar de school" in tasks
+        assert "catalogus × 0,5" in tasks
         detail = client.get(reverse("teams:task", args=[world.school.pk, network.pk]))
-        assert "10 uren per jaar (catalogus, geschaald naar de school)" in detail.content.decode()
+        assert "10 uren per jaar (catalogus × 0,5)" in detail.content.decode()
