@@ -205,11 +205,15 @@ class School(models.Model):
                     hours_factor_by_hand__lte=FACTOR_RANGE[1],
                 ),
                 name="school_hours_factor_in_range",
+                violation_error_message=_("A factor lies between 0.25 and 4."),
             ),
             models.CheckConstraint(
                 condition=(Q(size_measure="") & Q(size__isnull=True))
                 | (~Q(size_measure="") & Q(size__gte=1, size__lte=MAX_SIZE)),
                 name="school_size_with_its_measure",
+                violation_error_message=_(
+                    "Give the number of pupils or devices together with what it counts."
+                ),
             ),
         ]
 

@@ -217,3 +217,19 @@ class TestThePage:
         assert "catalogus × 0,5" in tasks
         detail = client.get(reverse("teams:task", args=[world.school.pk, network.pk]))
         assert "10 uren per jaar (catalogus × 0,5)" in detail.content.decode()
+
+
+def test_the_admin_keeps_a_size_with_its_measure(client, world):
+    from django.contrib.auth.models import User
+
+    admin = User.objects.create_superuser("beheerder", "b@example.org", "x")
+    client.force_login(admin)
+    url = reverse("admin:teams_school_change", args=[world.school.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "school_group"}
+    data |= {"school_group": world.group.pk, "size_measure": "", "size": "400"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "samen met wat het telt" in response.content.decode()
+    world.school.refresh_from_db()
+    assert world.school.size is None
