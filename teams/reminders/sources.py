@@ -31,6 +31,7 @@ from ..models import (
     StaffMember,
 )
 from ..models.reminders import DEFAULT_BACKUP_AFTER_DAYS
+from ..workload.calculator import ONE, task_hours
 
 Kind = Reminder.Kind
 # How long after an import its catalogue changes are still worth telling.
@@ -253,6 +254,11 @@ def _hour_changes(record: CatalogueImport) -> dict[int, tuple[str, Decimal, Deci
     return changes
 
 
+def _here(catalogue_hours: Decimal, factor: Decimal) -> Decimal:
+    """Catalogue hours as a school counts them (the calculator's rule)."""
+    return task_hours(None, catalogue_hours, factor) or Decimal(0)
+
+
 def catalogue_changes(scan: Scan) -> Iterable[Draft]:
     """Directors learn which catalogue tasks changed the hours of their school, and since when.
 
@@ -275,15 +281,28 @@ def catalogue_changes(scan: Scan) -> Iterable[Draft]:
             ).values_list("school_id", "school_group_id", "catalogue_task_id")
         )
         groups = _schools_of_groups({group for _s, group, _t in rows if group})
-        affected: dict[int, set[int]] = defaultdict(set)
+        factors = {
+            school.pk: school.hours_factor
+            for school in School.objects.filter(pk__in={s for s, _g, _t in rows if s}).only(
+                "hours_factor_by_hand", "size_measure", "size"
+            )
+        }
+        # School -> task -> the factor its catalogue hours count with there (none for a
+        # school group's task): the hours told are the school's, as the calculator has them.
+        affected: dict[int, dict[int, Decimal]] = defaultdict(dict)
         for school_id, group_id, task_id in rows:
             for target in [school_id] if school_id else groups.get(group_id, []):
-                affected[target].add(task_id)
+                affected[target][task_id] = factors[school_id] if school_id else ONE
         directors = _staff_of_accounts(Membership.Kind.DIRECTOR, affected)
         assert record.finished_at is not None
-        for school_id, task_ids in affected.items():
+        for school_id, task_factors in affected.items():
             items = sorted(
-                (changes[t] for t in task_ids), key=lambda item: (item[0], item[1], item[2])
+                (
+                    (title, _here(old, factor), _here(new, factor))
+                    for task_id, factor in task_factors.items()
+                    for title, old, new in [changes[task_id]]
+                ),
+                key=lambda item: (item[0], item[1], item[2]),
             )
             data = {
                 "since": record.finished_at.date().isoformat(),

@@ -324,6 +324,28 @@ def test_directors_learn_which_catalogue_tasks_changed_their_hours_and_since_whe
     assert Reminder.objects.filter(kind=Kind.CATALOGUE).count() == 1
 
 
+def test_a_school_that_scales_the_catalogue_is_told_its_own_hours(cast):
+    appoint(StaffMemberFactory(first_name="Dirk", user=cast.world.director), cast.world.school)
+    cast.world.school.hours_factor_by_hand = Decimal("0.5")
+    cast.world.school.save()
+    group = TaskGroup.objects.get(kind="technical")
+    licences = Task.objects.create(
+        code="T90", title="Licenties beheren", group=group, hours_per_year=Decimal(14)
+    )
+    SchoolTask.objects.create(school=cast.world.school, catalogue_task=licences)
+    with time_machine.travel(datetime(2027, 3, 2, 10, tzinfo=BRUSSELS), tick=False):
+        CatalogueImport.objects.create(
+            source="command", file_name="t.xlsx", file_sha256="0" * 64,
+            status=CatalogueImport.Status.APPLIED, finished_at=timezone.now(),
+            changes=[{"kind": "updated", "task_id": licences.pk, "title": licences.title,
+                      "fields": {"hours_per_year": ["10", "14"]}}],
+        )  # fmt: skip
+    run_scan(on=date(2027, 3, 3))
+    reminder = Reminder.objects.get(kind=Kind.CATALOGUE)
+    assert reminder.data["items"] == [{"title": "Licenties beheren", "old": "5.00", "new": "7.00"}]
+    assert reminder.data["delta"] == "2.00"
+
+
 def test_overdue_guideline_steps_come_through_the_same_digests(cast):
     from guidelines.definitions import load_file
     from guidelines.services import plan_step, start_cycle
