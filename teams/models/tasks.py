@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from tasks.models import MAX_TASK_HOURS, Frequency, Level, Task, TaskGroup
 
-from ..workload.calculator import ONE, hours_source, task_hours
+from ..workload.calculator import ONE, hours_source, task_factor, task_hours
 from .organisation import School, SchoolGroup, SchoolYear
 from .staff import StaffMember
 
@@ -147,9 +147,9 @@ class SchoolTask(models.Model):
     @property
     def _factor(self) -> Decimal:
         """The school's hours factor, read only when the catalogue's hours are used."""
-        if self.local_hours is not None or self.catalogue_task_id is None or self.school is None:
+        if self.local_hours is not None or self.catalogue_task_id is None:
             return ONE
-        return self.school.hours_factor
+        return task_factor(self.is_group_level, self.school.hours_factor if self.school else ONE)
 
     @property
     def frequency(self) -> str:

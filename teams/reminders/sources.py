@@ -31,7 +31,7 @@ from ..models import (
     StaffMember,
 )
 from ..models.reminders import DEFAULT_BACKUP_AFTER_DAYS
-from ..workload.calculator import ONE, task_hours
+from ..workload.calculator import ONE, task_factor, task_hours
 
 Kind = Reminder.Kind
 # How long after an import its catalogue changes are still worth telling.
@@ -292,7 +292,7 @@ def catalogue_changes(scan: Scan) -> Iterable[Draft]:
         affected: dict[int, dict[int, Decimal]] = defaultdict(dict)
         for school_id, group_id, task_id in rows:
             for target in [school_id] if school_id else groups.get(group_id, []):
-                affected[target][task_id] = factors[school_id] if school_id else ONE
+                affected[target][task_id] = task_factor(not school_id, factors.get(school_id, ONE))
         directors = _staff_of_accounts(Membership.Kind.DIRECTOR, affected)
         assert record.finished_at is not None
         for school_id, task_factors in affected.items():

@@ -81,6 +81,12 @@ def hours_factor(by_hand: Decimal | None, size_measure: str, size: int | None) -
     return min(high, max(low, factor))
 
 
+def task_factor(group_level: bool, school_factor: Decimal) -> Decimal:
+    """The factor a task's catalogue hours count with: its school's, or none (1) for a
+    school group's task, since a school group has no size of its own."""
+    return ONE if group_level else school_factor
+
+
 def task_hours(
     local_hours: Decimal | None, catalogue_hours: Decimal | None, factor: Decimal = ONE
 ) -> Decimal | None:

@@ -27,6 +27,7 @@ from .calculator import (
     group_kind,
     hours_factor,
     hours_source,
+    task_factor,
     task_hours,
 )
 from .prepared import Prepared
@@ -129,7 +130,7 @@ def load(
         if pk not in seen:
             seen.add(pk)
             kind = group_kind(own_kind if catalogue_id is None else catalogue_kind)
-            factor = ONE if group_id is not None else factors[school_id]
+            factor = task_factor(group_id is not None, factors.get(school_id, ONE))
             task = TaskIn(
                 pk, task_hours(local, catalogue_hours, factor), kind, group_id is not None,
                 hours_source(local, catalogue_hours, factor),

@@ -9,7 +9,10 @@ queries stay written with the ORM, in one place, in the module that uses them.
 How it works: the queryset is built once with marker numbers in place of the
 real values and compiled; the positions of the markers among the SQL
 parameters say where each value goes. Rows come back converted as the ORM
-would convert them (decimals on SQLite, for instance).
+would convert them (decimals on SQLite, for instance). The values must be
+compared with primary or foreign keys: the markers lie far outside what a
+smaller integer column holds, and a query that loses one is refused. The
+compiled SQL is kept per process, for the default database.
 """
 
 from __future__ import annotations
@@ -77,11 +80,16 @@ class Prepared:
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
+            if 0 not in shape:  # a marker the ORM judged impossible, not an empty list
+                raise TypeError("Prepared takes only values compared with keys") from None
             return queryset.db, None, [], [], []
         slots = [
             _MARKER - p if type(p) is int and _MARKER - slot < p <= _MARKER else None
             for p in params
         ]
+        if 0 not in shape and set(range(slot)) - set(slots):
+            # The ORM dropped or folded a condition on a value: the SQL would not use it.
+            raise TypeError("Prepared takes only values compared with keys")
         fields = [s[0] for s in compiler.select[: compiler.col_count]]
         converters = list(compiler.get_converters(fields).items())
         return queryset.db, sql, slots, list(params), converters

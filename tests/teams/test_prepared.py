@@ -75,3 +75,15 @@ def test_the_upsert_inserts_then_updates_in_batches(world):
     )
     assert len(stored) == 100
     assert all(hours == Decimal(2) + pk for pk, hours in stored.items())
+
+
+def test_a_value_the_sql_would_not_use_is_refused(world):
+    from teams.models import School
+
+    # An exact match on a small integer column: the ORM drops an out-of-range marker.
+    weeks = Prepared(lambda w: School.objects.filter(weeks_per_year=w).values_list("pk"))
+    with pytest.raises(TypeError):
+        list(weeks.rows(37))
+    at_least = Prepared(lambda w: School.objects.filter(weeks_per_year__gte=w).values_list("pk"))
+    with pytest.raises(TypeError):
+        list(at_least.rows(37))

@@ -325,7 +325,9 @@ def test_directors_learn_which_catalogue_tasks_changed_their_hours_and_since_whe
 
 
 def test_a_school_that_scales_the_catalogue_is_told_its_own_hours(cast):
-    appoint(StaffMemberFactory(first_name="Dirk", user=cast.world.director), cast.world.school)
+    director = appoint(
+        StaffMemberFactory(first_name="Dirk", user=cast.world.director), cast.world.school
+    )
     cast.world.school.hours_factor_by_hand = Decimal("0.5")
     cast.world.school.save()
     group = TaskGroup.objects.get(kind="technical")
@@ -344,6 +346,9 @@ def test_a_school_that_scales_the_catalogue_is_told_its_own_hours(cast):
     reminder = Reminder.objects.get(kind=Kind.CATALOGUE)
     assert reminder.data["items"] == [{"title": "Licenties beheren", "old": "5.00", "new": "7.00"}]
     assert reminder.data["delta"] == "2.00"
+    body = next(m.body for m in mail.outbox if m.to == [director.email])
+    assert "Licenties beheren: 5 → 7 uren" in body
+    assert "(2 uren in totaal)" in body
 
 
 def test_overdue_guideline_steps_come_through_the_same_digests(cast):
