@@ -21,6 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from teams.models import School, SchoolYear, StaffMember
 
 
+def in_reader_language(dutch: str, english: str) -> str:
+    """A text in the reader's language: Dutch, or English when they read English and it is there."""
+    if (get_language() or "nl").startswith("en") and english:
+        return english
+    return dutch
+
+
 class Bilingual(models.Model):
     """A title and an explanation in Dutch (required) and English (optional)."""
 
@@ -37,16 +44,11 @@ class Bilingual(models.Model):
 
     @property
     def title(self) -> str:
-        """The title in the reader's language, Dutch when there is no English text."""
-        if (get_language() or "nl").startswith("en") and self.title_en:
-            return self.title_en
-        return self.title_nl
+        return in_reader_language(self.title_nl, self.title_en)
 
     @property
     def explanation(self) -> str:
-        if (get_language() or "nl").startswith("en") and self.explanation_en:
-            return self.explanation_en
-        return self.explanation_nl
+        return in_reader_language(self.explanation_nl, self.explanation_en)
 
 
 class Guideline(models.Model):
@@ -64,9 +66,7 @@ class Guideline(models.Model):
 
     @property
     def title(self) -> str:
-        if (get_language() or "nl").startswith("en") and self.title_en:
-            return self.title_en
-        return self.title_nl
+        return in_reader_language(self.title_nl, self.title_en)
 
 
 class GuidelineVersionQuerySet(models.QuerySet["GuidelineVersion"]):

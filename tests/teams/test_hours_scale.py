@@ -193,10 +193,14 @@ class TestThePage:
         assert world.school.hours_factor == 1
 
     def test_only_those_who_manage_the_school_may_set_it(self, client, world):
-        for user in (world.staff_user, world.outsider, world.stranger):
+        client.force_login(world.staff_user)  # works there, may look, not manage
+        assert client.post(scale_url(world), {"hours_factor_by_hand": "2"}).status_code == 403
+        missing = reverse("teams:hours_scale", args=[99999])
+        for user in (world.outsider, world.stranger):  # not theirs answers as not there
             client.force_login(user)
             response = client.post(scale_url(world), {"hours_factor_by_hand": "2"})
-            assert response.status_code in (403, 404)
+            assert response.status_code == 404
+            assert client.post(missing, {"hours_factor_by_hand": "2"}).status_code == 404
         world.school.refresh_from_db()
         assert world.school.hours_factor_by_hand is None
 

@@ -195,3 +195,22 @@ def test_password_login_stays_behind_axes(client, world, settings):
     assert response.status_code == 429
     assert signed_in_user(client) is None
     assert not mail.outbox
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "account/signup_closed.html",
+        "socialaccount/authentication_error.html",
+        "socialaccount/login_cancelled.html",
+    ],
+)
+def test_a_failed_or_cancelled_provider_login_says_so_in_dutch(rf, template):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    page = render_to_string(template, request=request)
+    assert "Aanmelden geweigerd" in page
+    assert "Aanmelden met je schoolaccount is niet gelukt." in page
