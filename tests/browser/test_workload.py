@@ -75,3 +75,42 @@ def test_dashboard_on_a_phone(page: Page, live_server, school):
     log_in(page, live_server, "ictco")
     expect(page.get_by_text("persoon overbelast", exact=True)).to_be_visible()  # one: singular
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_director_scales_the_catalogue_by_keyboard(page: Page, live_server, school, width):
+    from django.urls import reverse
+
+    from .test_keyboard import assert_main_fits
+
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in(page, live_server, "directeur")
+    page.goto(live_server.url + reverse("teams:workload", args=[school.pk]))
+    assert_main_fits(page)
+    for _ in range(80):  # through the dashboard to the first field of the scaling
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.id") == "id_size_measure":
+            break
+    else:
+        raise AssertionError("the scaling form is not reached by Tab")
+    page.keyboard.press("ArrowDown")  # -> leerlingen
+    page.keyboard.press("Tab")
+    page.keyboard.type("2000")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    expect(page.get_by_text("Nu: factor 2, dus een taak van 20 u")).to_be_visible()
+    expect(page.get_by_role("alert").or_(page.get_by_role("status")).first).to_contain_text(
+        "vermenigvuldigd met 2"
+    )
+    school.refresh_from_db()
+    assert (school.size_measure, school.size) == ("pupils", 2000)
+    assert_main_fits(page)
+    assert_accessible(page)
+
+    # A factor that makes no sense is explained at the field, with what was typed kept.
+    page.get_by_label("Of een eigen factor").fill("9")
+    page.get_by_label("Of een eigen factor").press("Enter")
+    page.wait_for_load_state()
+    expect(page.get_by_text("meer dan het maximum")).to_be_visible()
+    expect(page.get_by_label("Of een eigen factor")).to_have_value("9")
+    assert_accessible(page)
