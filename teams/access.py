@@ -13,10 +13,19 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Invitation, Membership, Occurrence, School, SchoolGroup, SchoolTask, StaffMember
+from .models import (
+    Appointment,
+    Invitation,
+    Membership,
+    Occurrence,
+    School,
+    SchoolGroup,
+    SchoolTask,
+    StaffMember,
+)
 
 Kind = Membership.Kind
 AnyUser = User | AnonymousUser
@@ -123,19 +132,15 @@ def get_school_task(user: AnyUser, school: School, pk: int, *, manage: bool = Fa
 
 
 def staff_of(school: School) -> QuerySet[StaffMember]:
-    """Staff appointed in the school."""
-    return StaffMember.objects.filter(
-        appointments__school=school, appointments__is_active=True
-    ).distinct()
+    """The people who work in the school now."""
+    return StaffMember.objects.working_in(school)
 
 
 def staff_for_task(task: SchoolTask) -> QuerySet[StaffMember]:
     """Who may take a task: the school's staff, or for a group-level task anyone in the group."""
-    if task.school_group_id is not None:
-        scope = Q(appointments__school__school_group_id=task.school_group_id)
-    else:
-        scope = Q(appointments__school_id=task.school_id)
-    return StaffMember.objects.filter(scope, appointments__is_active=True).distinct()
+    return StaffMember.objects.working_where(
+        school_id=task.school_id, school_group_id=task.school_group_id
+    )
 
 
 def can_edit_person(user: AnyUser, member: StaffMember) -> bool:
@@ -144,7 +149,11 @@ def can_edit_person(user: AnyUser, member: StaffMember) -> bool:
     rights = access_for(user)
     if rights.is_superuser:
         return True
-    schools = set(member.appointments.filter(is_active=True).values_list("school_id", flat=True))
+    schools = set(
+        Appointment.objects.current()
+        .filter(staff_member=member)
+        .values_list("school_id", flat=True)
+    )
     return schools <= rights.managed_school_ids
 
 

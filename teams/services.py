@@ -12,12 +12,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from tasks.models import Frequency, Level, Task, TaskGroup
 
+from . import identity
 from .assigning import Conflict
 from .models import (
     MAX_SIZE,
@@ -255,31 +255,6 @@ def set_budget_conversion(*, school: School, minutes_per_period: int, weeks_per_
 # --- Staff, budgets and roles ---------------------------------------------------------------
 
 
-def _email_not_usable() -> ValidationError:
-    """The one answer for an address that belongs to someone this school does not employ.
-
-    It names no one: otherwise adding staff would tell a director the name behind
-    any address used in a sister school.
-    """
-    message = _(
-        "This e-mail address cannot be used here. Ask the administrator of your "
-        "school group to add this person to your school."
-    )
-    return ValidationError({"email": ValidationError(message, code="email_not_usable")})
-
-
-def _person_with_email(school: School, email: str) -> StaffMember | None:
-    """The person known by ``email`` where it identifies one: in the school's group, or
-    in the school itself when it stands alone."""
-    if not email:
-        return None
-    if school.school_group_id is not None:
-        scope = Q(appointments__school__school_group_id=school.school_group_id)
-    else:
-        scope = Q(appointments__school=school)
-    return StaffMember.objects.filter(scope, email__iexact=email).distinct().first()
-
-
 def add_staff_member(
     *,
     school: School,
@@ -290,38 +265,16 @@ def add_staff_member(
 ) -> StaffMember:
     """Add a person to a school's staff, or take back someone who worked here before.
 
-    Within a school group an e-mail address is one person. An address of
-    someone who works (or worked) only in a sister school is refused without
-    saying whose it is and nothing is written: linking a person over schools
-    is the group administrator's act (:func:`link_staff_member`).
+    The rules of :func:`teams.identity.appoint` apply: an address of someone
+    who works (or worked) only in a sister school is refused without saying
+    whose it is and nothing is written.
     """
-    email = email.strip()
     with transaction.atomic():
-        member = _person_with_email(school, email)
-        if member is None:
-            member = StaffMember.objects.create(
-                first_name=first_name.strip(), last_name=last_name.strip(), email=email
-            )
-        else:
-            here = (
-                Appointment.objects.select_for_update()
-                .filter(staff_member=member, school=school)
-                .first()
-            )
-            elsewhere = member.appointments.filter(is_active=True).exclude(school=school)
-            if here is None or (not here.is_active and elsewhere.exists()):
-                raise _email_not_usable()
-            if here.is_active:
-                raise ValidationError(
-                    _("%(name)s already works in this school.") % {"name": member.full_name}
-                )
-            here.is_active, here.post = True, post
-            here.save(update_fields=["is_active", "post"])
-            mark_from_now(group_schools(school))
-            return member
-        Appointment.objects.create(staff_member=member, school=school, post=post)
+        appointed = identity.appoint(
+            school=school, first_name=first_name, last_name=last_name, email=email, post=post
+        )
         mark_from_now(group_schools(school))
-    return member
+    return appointed.member
 
 
 def link_staff_member(*, member: StaffMember, school: School, post: str = Post.TEACHER) -> None:
@@ -363,12 +316,8 @@ def update_staff_member(
     An e-mail address that already belongs to someone else in the group is
     refused with the same answer as when adding staff.
     """
-    email = email.strip()
     with transaction.atomic():
-        if email.lower() != member.email.lower():
-            other = _person_with_email(school, email)
-            if other is not None and other.pk != member.pk:
-                raise _email_not_usable()
+        email = identity.check_email_free(school=school, email=email, member=member)
         member.first_name, member.last_name, member.email = (
             first_name.strip(),
             last_name.strip(),

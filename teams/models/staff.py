@@ -56,9 +56,44 @@ class Post(models.TextChoices):
     EXTERNAL = "external", _("external partner")
 
 
+class AppointmentQuerySet(models.QuerySet["Appointment"]):
+    def current(self) -> AppointmentQuerySet:
+        """Who works where now: the one definition of "works in a school".
+
+        A person works in a school while their appointment there is active;
+        ending it (a leaver) takes the school from everything they see and
+        are told. Workload, access, reminders, digests, the calendar feed, the
+        bell and "my tasks" all read this.
+        """
+        return self.filter(is_active=True)
+
+    def where_task_belongs(
+        self, *, school_id: int | None, school_group_id: int | None
+    ) -> AppointmentQuerySet:
+        """Current appointments where a task belongs: in its school, or for a school
+        group's task in any school of that group."""
+        if school_group_id is not None:
+            return self.current().filter(school__school_group_id=school_group_id)
+        if school_id is None:
+            return self.none()
+        return self.current().filter(school_id=school_id)
+
+
 class StaffMemberQuerySet(models.QuerySet["StaffMember"]):
-    def in_school(self, school: School) -> StaffMemberQuerySet:
-        return self.filter(appointments__school=school, appointments__is_active=True)
+    def working_in(self, school: School | int) -> StaffMemberQuerySet:
+        """The people who work in ``school`` now (:meth:`AppointmentQuerySet.current`)."""
+        here = Appointment.objects.current().filter(school=school)
+        return self.filter(pk__in=here.values("staff_member_id"))
+
+    def working_where(
+        self, *, school_id: int | None, school_group_id: int | None
+    ) -> StaffMemberQuerySet:
+        """Who may take a task: the people working in its school, or for a school group's
+        task anyone working in a school of the group."""
+        there = Appointment.objects.where_task_belongs(
+            school_id=school_id, school_group_id=school_group_id
+        )
+        return self.filter(pk__in=there.values("staff_member_id"))
 
 
 class StaffMember(models.Model):
@@ -95,6 +130,10 @@ class StaffMember(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    def works_in(self, school: School | int) -> bool:
+        """Whether the person works in ``school`` now (an active appointment)."""
+        return Appointment.objects.current().filter(staff_member=self, school=school).exists()
+
 
 class Appointment(models.Model):
     """That a staff member works in a school, and in which post."""
@@ -105,6 +144,8 @@ class Appointment(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="appointments")
     post = models.CharField(_("post"), max_length=20, choices=Post.choices, default=Post.TEACHER)
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = AppointmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("appointment")

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -15,7 +15,7 @@ from tasks.models import MAX_TASK_HOURS, Frequency, Level, Task, TaskGroup
 
 from ..workload.calculator import ONE, hours_source, task_factor, task_hours
 from .organisation import School, SchoolGroup, SchoolYear
-from .staff import StaffMember
+from .staff import Appointment, StaffMember
 
 
 class SchoolTaskQuerySet(models.QuerySet["SchoolTask"]):
@@ -176,6 +176,20 @@ class SchoolTask(models.Model):
 class AssignmentQuerySet(models.QuerySet["Assignment"]):
     def for_year(self, school_year: SchoolYear) -> AssignmentQuerySet:
         return self.filter(school_year=school_year)
+
+    def counting(self) -> AssignmentQuerySet:
+        """Assignments whose person still works where the task belongs, and outsourced
+        ones: those the board does not show as needing a new person.
+
+        The database form of the calculator's rule, for pages and jobs that
+        select assignments (reminders, the feed, occurrences) rather than
+        calculate over them; both read :meth:`AppointmentQuerySet.current`.
+        """
+        current = Appointment.objects.current().filter(staff_member_id=OuterRef("staff_member_id"))
+        there = current.filter(school_id=OuterRef("school_task__school_id")) | current.filter(
+            school__school_group_id=OuterRef("school_task__school_group_id")
+        )
+        return self.filter(Q(staff_member__isnull=True) | Q(Exists(there)))
 
 
 class Assignment(models.Model):

@@ -78,7 +78,7 @@ def _appointments(
     group_schools = School.objects.filter(school_group_id__in=groups).order_by().values("pk")
     group_of = School.objects.filter(pk=OuterRef("school_id")).order_by().values("school_group_id")
     return (
-        Appointment.objects.filter(is_active=True)
+        Appointment.objects.current()
         .filter(
             Q(school_id__in=ids)
             | Q(school_id__in=Subquery(group_schools), staff_member_id__in=group_staff)

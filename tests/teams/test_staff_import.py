@@ -41,7 +41,7 @@ STAFF = [
 
 
 def staff_emails(school):
-    return set(StaffMember.objects.in_school(school).values_list("email", flat=True))
+    return set(StaffMember.objects.working_in(school).values_list("email", flat=True))
 
 
 @pytest.mark.parametrize(
