@@ -432,14 +432,11 @@ class LinkStaffForm(forms.Form):
 
     def __init__(self, *args: Any, school_group: SchoolGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        active = Appointment.objects.filter(is_active=True).select_related("school")
+        active = Appointment.objects.current().select_related("school")
         staff = self.fields["staff_member"]
         assert isinstance(staff, forms.ModelChoiceField)
         staff.queryset = (
-            StaffMember.objects.filter(
-                appointments__school__school_group=school_group, appointments__is_active=True
-            )
-            .distinct()
+            StaffMember.objects.working_where(school_id=None, school_group_id=school_group.pk)
             .prefetch_related(
                 Prefetch(
                     "appointments", active.order_by("school__name"), to_attr="active_appointments"
