@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +32,9 @@ from ..reminders import feed as calendar_feed
 from ..reminders import overdue, services
 from ..reminders.forms import DoneForm, PolicyForm, ScheduleForm, SettingsForm
 from ..reminders.recurrence import RHYTHM_FOR_FREQUENCY
+
+# The shape of the tokens ``new_feed_token`` makes (43 URL-safe characters), with room.
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
 
 def _member(request: HttpRequest) -> StaffMember | None:
@@ -226,8 +231,10 @@ def reset_feed(request: HttpRequest) -> HttpResponse:
 @require_GET
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The person's calendar at their secret address; any other address answers 404."""
+    if not FEED_TOKEN.fullmatch(token):  # never hand the database a NUL byte or junk
+        raise Http404
     prefs = ReminderSettings.objects.filter(feed_token=token).select_related("staff_member").first()
-    if prefs is None or len(token) < 32:
+    if prefs is None:
         raise Http404
     response = HttpResponse(
         calendar_feed.calendar_for(prefs.staff_member), content_type="text/calendar; charset=utf-8"
