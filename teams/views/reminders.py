@@ -50,7 +50,9 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("All reminders are marked read."))
         return redirect("teams:reminders")
     reminders = (
-        Reminder.objects.filter(staff_member=member).select_related("school", "occurrence")
+        Reminder.objects.filter(staff_member=member)
+        .about_where_they_work()
+        .select_related("school", "occurrence")
         if member
         else Reminder.objects.none()
     )
@@ -71,7 +73,8 @@ def reminder_open(request: HttpRequest, reminder_id: int) -> HttpResponse:
 
     A POST, since it writes: a page that is only looked at (or prefetched) changes nothing."""
     member = _member(request)
-    reminder = Reminder.objects.filter(pk=reminder_id, staff_member=member).first()
+    mine = Reminder.objects.filter(pk=reminder_id, staff_member=member).about_where_they_work()
+    reminder = mine.first()
     if member is None or reminder is None:
         raise Http404
     services.mark_read(member=member, reminder_ids=[reminder.pk])
@@ -230,11 +233,12 @@ def reset_feed(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The person's calendar at their secret address; any other address answers 404."""
+    """The person's calendar at their secret address; any other address answers 404, and
+    so does the address of someone who no longer works in any school."""
     if not FEED_TOKEN.fullmatch(token):  # never hand the database a NUL byte or junk
         raise Http404
     prefs = ReminderSettings.objects.filter(feed_token=token).select_related("staff_member").first()
-    if prefs is None:
+    if prefs is None or not calendar_feed.has_calendar(prefs.staff_member):
         raise Http404
     response = HttpResponse(
         calendar_feed.calendar_for(prefs.staff_member), content_type="text/calendar; charset=utf-8"
