@@ -84,6 +84,9 @@ class SelfCheckForm(forms.Form):
 
 class SharingForm(forms.Form):
     shares_notes = forms.BooleanField(
-        label=_("Share our notes and links with the pilot (the department and the school group)"),
+        label=_(
+            "Share our notes, links and reasons with the pilot (the department and the school "
+            "group)"
+        ),
         required=False,
     )

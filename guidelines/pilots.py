@@ -2,8 +2,11 @@
 
 Built in a fixed number of queries whatever the number of schools and steps,
 from the same progress calculator as the step plan page. It carries pilot
-data only: states, dates, reasons and the notes schools agreed to share; no
-names of people, budgets or workload.
+data only, no names of people, budgets or workload; and of each school
+exactly what its sharing choice on the step plan page says: always the
+states, dates, stuck steps and how many items are not applicable; the
+school's own words (notes, links, reasons why an item does not apply) only
+while it shares them.
 """
 
 from __future__ import annotations
@@ -57,11 +60,17 @@ class SharedNote:
 class StepSummary:
     step: Step
     stuck: list[School] = field(default_factory=list)
-    not_applicable: list[Reason] = field(default_factory=list)
+    not_applicable: int = 0  # items marked not applicable, at every school
+    reasons: list[Reason] = field(default_factory=list)  # of the schools that share them
 
     @property
     def weight(self) -> int:
-        return len(self.stuck) + len(self.not_applicable)
+        return len(self.stuck) + self.not_applicable
+
+    @property
+    def reasons_withheld(self) -> int:
+        """Items not applicable at schools that do not share why."""
+        return self.not_applicable - len(self.reasons)
 
 
 @dataclass
@@ -154,12 +163,14 @@ def pilot_matrix(
                 continue
             if is_stuck(cell, on):
                 summaries[step.key].stuck.append(school)
-            summaries[step.key].not_applicable += [
-                Reason(school, i.item.title, i.progress.reason)
-                for i in cell.not_applicable
-                if i.progress
-            ]
+            summary = summaries[step.key]
+            summary.not_applicable += len(cell.not_applicable)
             if cycle.shares_notes:
+                summary.reasons += [
+                    Reason(school, i.item.title, i.progress.reason)
+                    for i in cell.not_applicable
+                    if i.progress
+                ]
                 notes += [
                     SharedNote(school, step, i.item.title, i.progress.note, i.progress.link)
                     for i in cell.items
@@ -197,7 +208,7 @@ def write_pilot(stream: Writable | IO[bytes], matrix: PilotMatrix) -> None:
         _("Stuck or not applicable")[:31],
         [_("Step"), _("Stuck at"), _("Not applicable at")],
         [
-            [f"{s.step.number}. {s.step.title}", len(s.stuck), len(s.not_applicable)]
+            [f"{s.step.number}. {s.step.title}", len(s.stuck), s.not_applicable]
             for s in matrix.trouble
         ],
         [48, 12, 18],
@@ -209,7 +220,7 @@ def write_pilot(stream: Writable | IO[bytes], matrix: PilotMatrix) -> None:
         [
             [f"{s.step.number}. {s.step.title}", r.school.name, r.item_title, r.reason]
             for s in matrix.summaries
-            for r in s.not_applicable
+            for r in s.reasons
         ],
         [36, 30, 48, 60],
     )

@@ -18,6 +18,7 @@ from django.http import Http404
 
 from .models import (
     Appointment,
+    Assignment,
     Invitation,
     Membership,
     Occurrence,
@@ -166,7 +167,7 @@ def get_staff_member(user: AnyUser, school: School, pk: int) -> StaffMember:
 
 def get_occurrence(user: AnyUser, pk: int) -> Occurrence:
     """An occurrence of a task on the board of one of the account's schools, or one of the
-    person's own tasks; 404 otherwise."""
+    person's own tasks where they still work (an assignment that counts); 404 otherwise."""
     occurrence = (
         Occurrence.objects.select_related("school_task__catalogue_task", "school_task__school")
         .filter(pk=pk)
@@ -182,7 +183,12 @@ def get_occurrence(user: AnyUser, pk: int) -> Occurrence:
         visible = rights.is_superuser or (
             visible_schools(user).filter(school_group_id=task.school_group_id).exists()
         )
-    mine = task.assignments.filter(staff_member__user_id=user.pk or 0).exists()
+    mine = (
+        not visible
+        and Assignment.objects.counting()
+        .filter(school_task=task, staff_member__user_id=user.pk or 0)
+        .exists()
+    )
     if not (visible or mine):
         raise Http404
     return occurrence

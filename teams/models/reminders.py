@@ -18,11 +18,11 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from .organisation import School
-from .staff import StaffMember
+from .staff import Appointment, StaffMember
 from .tasks import SchoolTask
 
 MAX_LEAD_DAYS = 90
@@ -255,6 +255,28 @@ class Digest(models.Model):
         return f"{self.staff_member} {self.created_at:%Y-%m-%d}"
 
 
+class ReminderQuerySet(models.QuerySet["Reminder"]):
+    def about_where_they_work(self) -> ReminderQuerySet:
+        """Reminders whose subject belongs where their person works now.
+
+        About an occurrence: where its task belongs (the school, or any school of
+        the task's group); about a school (a summary, a catalogue change, a
+        guideline step): that school. Both read :meth:`AppointmentQuerySet.current`,
+        so what someone was told about a school they left stays on record but is
+        shown and sent no more.
+        """
+        about_task = Appointment.objects.where_outer_task_belongs(
+            member="staff_member_id", task="occurrence__school_task"
+        )
+        in_school = Appointment.objects.current().filter(
+            staff_member_id=OuterRef("staff_member_id"), school_id=OuterRef("school_id")
+        )
+        return self.filter(
+            Q(Exists(about_task))
+            | Q(occurrence__isnull=True) & (Q(school__isnull=True) | Q(Exists(in_school)))
+        )
+
+
 class Reminder(models.Model):
     """One thing a person is told, once: in the bell, and in their next digest.
 
@@ -291,6 +313,8 @@ class Reminder(models.Model):
     digest = models.ForeignKey(
         Digest, on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders"
     )
+
+    objects = ReminderQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -77,6 +77,18 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
         if school_id is None:
             return self.none()
         return self.current().filter(school_id=school_id)
+
+    def where_outer_task_belongs(self, *, member: str, task: str) -> AppointmentQuerySet:
+        """For a subquery: the current appointments of the outer row's person where the
+        outer row's task belongs, as :meth:`where_task_belongs` says it for one task.
+
+        ``member`` names the outer row's staff member id (``"staff_member_id"``) and
+        ``task`` the path to its task (``"school_task"``, ``"occurrence__school_task"``).
+        """
+        current = self.current().filter(staff_member_id=OuterRef(member))
+        return current.filter(school_id=OuterRef(f"{task}__school_id")) | current.filter(
+            school__school_group_id=OuterRef(f"{task}__school_group_id")
+        )
 
 
 class StaffMemberQuerySet(models.QuerySet["StaffMember"]):

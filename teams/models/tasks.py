@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -185,9 +185,8 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
         select assignments (reminders, the feed, occurrences) rather than
         calculate over them; both read :meth:`AppointmentQuerySet.current`.
         """
-        current = Appointment.objects.current().filter(staff_member_id=OuterRef("staff_member_id"))
-        there = current.filter(school_id=OuterRef("school_task__school_id")) | current.filter(
-            school__school_group_id=OuterRef("school_task__school_group_id")
+        there = Appointment.objects.where_outer_task_belongs(
+            member="staff_member_id", task="school_task"
         )
         return self.filter(Q(staff_member__isnull=True) | Q(Exists(there)))
 

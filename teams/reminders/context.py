@@ -1,4 +1,7 @@
-"""The bell in the menu: how many reminders the signed-in person has not read."""
+"""The bell in the menu: how many reminders the signed-in person has not read.
+
+Only those about the schools they work in now count (a leaver's old ones do not).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,8 @@ def _unread(request: HttpRequest) -> int:
     user = request.user
     if not user.is_authenticated:
         return 0
-    return Reminder.objects.filter(staff_member__user_id=user.pk, read_at__isnull=True).count()
+    unread = Reminder.objects.filter(staff_member__user_id=user.pk, read_at__isnull=True)
+    return unread.about_where_they_work().count()
 
 
 def bell(request: HttpRequest) -> dict[str, object]:

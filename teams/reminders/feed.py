@@ -3,6 +3,8 @@
 Occurrences already made are listed as they are (done ones marked so); the
 due dates the scan has not reached yet are computed from the schedules, a
 year ahead, so a calendar shows what is coming. Every event is a whole day.
+Only the schools the person works in now are in it (their assignments that
+count, the steps they own there).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from ..models import Assignment, Occurrence, Schedule, SchoolYear, StaffMember
+from ..models import Appointment, Assignment, Occurrence, Schedule, SchoolYear, StaffMember
 from .recurrence import due_between
 from .sources import occurrence_url, steps_for
 
@@ -23,11 +25,21 @@ PAST_DAYS = 90
 AHEAD_DAYS = 366
 
 
+def has_calendar(member: StaffMember) -> bool:
+    """Whether the person has a calendar: only while they work in a school.
+
+    The address of someone who works nowhere any more answers 404, as a wrong
+    address does; someone who left one school but works in another keeps a
+    calendar of that other school only.
+    """
+    return Appointment.objects.current().filter(staff_member=member).exists()
+
+
 def _responsible_tasks(member: StaffMember) -> set[tuple[int, int]]:
     return set(
-        Assignment.objects.filter(
-            staff_member=member, kind=Assignment.Kind.RESPONSIBLE
-        ).values_list("school_task_id", "school_year__start_year")
+        Assignment.objects.counting()
+        .filter(staff_member=member, kind=Assignment.Kind.RESPONSIBLE)
+        .values_list("school_task_id", "school_year__start_year")
     )
 
 

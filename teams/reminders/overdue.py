@@ -23,15 +23,16 @@ def for_school(school: School, on: date | None = None) -> list[Occurrence]:
 
 
 def for_member(member: StaffMember | None, on: date | None = None) -> list[Occurrence]:
-    """The overdue occurrences of tasks the person is responsible for in that school year."""
+    """The overdue occurrences of tasks the person is responsible for in that school year,
+    where they still work (:meth:`AssignmentQuerySet.counting`)."""
     if member is None:
         return []
     day = on or timezone.localdate()
     responsible = {
         (task_id, year)
-        for task_id, year in Assignment.objects.filter(
-            staff_member=member, kind=Assignment.Kind.RESPONSIBLE
-        ).values_list("school_task_id", "school_year__start_year")
+        for task_id, year in Assignment.objects.counting()
+        .filter(staff_member=member, kind=Assignment.Kind.RESPONSIBLE)
+        .values_list("school_task_id", "school_year__start_year")
     }
     if not responsible:
         return []

@@ -210,14 +210,16 @@ def send_digests() -> int:
 def build_message(digest: Digest) -> EmailMultiAlternatives | None:
     """The digest's e-mail in the person's language; None when nothing in it still matters.
 
-    A reminder about an occurrence that has been done since is left out.
+    A reminder about an occurrence that has been done since is left out, and so
+    is one about a school the person no longer works in (they left after it was
+    recorded): nothing of that school reaches them any more.
     """
     member = digest.staff_member
     items = [
         reminder
-        for reminder in digest.reminders.select_related("occurrence", "school").order_by(
-            "due_on", "pk"
-        )
+        for reminder in digest.reminders.about_where_they_work()
+        .select_related("occurrence", "school")
+        .order_by("due_on", "pk")
         if reminder.occurrence is None or reminder.occurrence.done_at is None
     ]
     if not items or not member.email:

@@ -69,13 +69,16 @@ def clear_schedule(*, school_task: SchoolTask) -> None:
 
 
 def responsible_ids(occurrence: Occurrence) -> set[int]:
-    """The staff members responsible for, or backing up, the occurrence's task that year."""
+    """The staff members responsible for, or backing up, the occurrence's task that year,
+    of those who still work where the task belongs (:meth:`AssignmentQuerySet.counting`)."""
     return set(
-        Assignment.objects.filter(
+        Assignment.objects.counting()
+        .filter(
             school_task_id=occurrence.school_task_id,
             school_year__start_year=SchoolYear.start_year_of(occurrence.due_on),
             staff_member__isnull=False,
-        ).values_list("staff_member_id", flat=True)
+        )
+        .values_list("staff_member_id", flat=True)
     )
 
 

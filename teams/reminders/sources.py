@@ -15,11 +15,13 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from tasks.models import CatalogueImport, Task
 
 from ..models import (
+    Appointment,
     Assignment,
     Membership,
     Occurrence,
@@ -71,6 +73,9 @@ class Scan:
         self.on = on
         self._open: list[Occurrence] | None = None
         self._people: dict[tuple[int, int], dict[str, list[int]]] | None = None
+        self._left: set[tuple[int, int, str]] = set()
+        self._directors: dict[int, list[int]] | None = None
+        self._group_schools: dict[int, list[int]] = {}
 
     def open_occurrences(self) -> list[Occurrence]:
         """Occurrences not done whose reminding has started: due soon or overdue."""
@@ -83,24 +88,72 @@ class Scan:
             )
         return self._open
 
+    @staticmethod
+    def _task_year(occurrence: Occurrence) -> tuple[int, int]:
+        return occurrence.school_task_id, SchoolYear.start_year_of(occurrence.due_on)
+
     def people(self, occurrence: Occurrence) -> dict[str, list[int]]:
-        """The staff ids by assignment kind for the occurrence's task in its school year."""
+        """The staff ids by assignment kind for the occurrence's task in its school year,
+        of those whose assignment counts (:meth:`AssignmentQuerySet.counting`)."""
         if self._people is None:
-            rows = Assignment.objects.filter(
-                school_task_id__in={o.school_task_id for o in self.open_occurrences()},
-                school_year__start_year__in={
-                    SchoolYear.start_year_of(o.due_on) for o in self.open_occurrences()
-                },
-                staff_member__isnull=False,
-            ).values_list("school_task_id", "school_year__start_year", "kind", "staff_member_id")
+            counts = Assignment.objects.counting().filter(pk=OuterRef("pk"))
+            rows = (
+                Assignment.objects.filter(
+                    school_task_id__in={o.school_task_id for o in self.open_occurrences()},
+                    school_year__start_year__in={
+                        SchoolYear.start_year_of(o.due_on) for o in self.open_occurrences()
+                    },
+                    staff_member__isnull=False,
+                )
+                .annotate(counts=Exists(counts))
+                .values_list(
+                    "school_task_id", "school_year__start_year", "kind", "staff_member_id", "counts"
+                )
+            )
             people: dict[tuple[int, int], dict[str, list[int]]] = defaultdict(
                 lambda: defaultdict(list)
             )
-            for task_id, year, kind, member_id in rows:
-                people[(task_id, year)][kind].append(member_id)
+            for task_id, year, kind, member_id, counting in rows:
+                if counting:
+                    people[(task_id, year)][kind].append(member_id)
+                else:
+                    self._left.add((task_id, year, kind))
             self._people = people
-        return self._people.get(
-            (occurrence.school_task_id, SchoolYear.start_year_of(occurrence.due_on)), {}
+        return self._people.get(self._task_year(occurrence), {})
+
+    def told(self, occurrence: Occurrence, kind: str) -> tuple[list[int], bool]:
+        """Who is told about the occurrence in the part ``kind`` (responsible or backup),
+        and whether they stand in for someone who left.
+
+        Those given that part whose assignment counts, as the board shows them.
+        When none of the staff given it works there any more, the directors
+        where the task belongs stand in: the school's, or for a school group's
+        task the directors of the group's schools (they see it on their board
+        and can reach the group's administrator, who is often an account without
+        a place on any staff and so out of reach of reminders). A part given to
+        nobody, or only to an outside partner, tells nobody, as before.
+        """
+        found = self.people(occurrence).get(kind, [])
+        task_id, year = self._task_year(occurrence)
+        if found or (task_id, year, kind) not in self._left:
+            return found, False
+        return self._directors_of(occurrence.school_task), True
+
+    def _directors_of(self, task: SchoolTask) -> list[int]:
+        if self._directors is None:
+            # Every task that may need them, at once: the cost stays the same however many.
+            tasks = [o.school_task for o in self.open_occurrences()]
+            self._group_schools = _schools_of_groups(
+                {t.school_group_id for t in tasks if t.school_group_id}
+            )
+            school_ids = {s for t in tasks for s in _schools_of(t, self._group_schools)}
+            self._directors = _staff_of_accounts(Membership.Kind.DIRECTOR, school_ids)
+        return sorted(
+            {
+                member_id
+                for school_id in _schools_of(task, self._group_schools)
+                for member_id in self._directors.get(school_id, [])
+            }
         )
 
 
@@ -108,26 +161,30 @@ def occurrence_url(occurrence: Occurrence) -> str:
     return reverse("teams:occurrence", args=[occurrence.pk])
 
 
-def _about(occurrence: Occurrence, kind: str, member_id: int) -> Draft:
+def _about(occurrence: Occurrence, kind: str, part: str, scan: Scan) -> Iterable[Draft]:
+    """The reminders of one occurrence for those told in the part ``part``; a stand-in
+    for someone who left is told so (``data["stand_in"]`` names the part)."""
     task = occurrence.school_task
-    return Draft(
-        staff_member_id=member_id,
-        kind=kind,
-        key=f"occurrence:{occurrence.pk}",
-        school_id=task.school_id,
-        title=task.display_title,
-        url=occurrence_url(occurrence),
-        due_on=occurrence.due_on,
-        occurrence_id=occurrence.pk,
-    )
+    members, stand_in = scan.told(occurrence, part)
+    for member_id in members:
+        yield Draft(
+            staff_member_id=member_id,
+            kind=kind,
+            key=f"occurrence:{occurrence.pk}",
+            school_id=task.school_id,
+            title=task.display_title,
+            url=occurrence_url(occurrence),
+            due_on=occurrence.due_on,
+            occurrence_id=occurrence.pk,
+            data={"stand_in": part} if stand_in else {},
+        )
 
 
 def due_and_overdue(scan: Scan) -> Iterable[Draft]:
     """The responsibles of every open occurrence: due soon, then once more when overdue."""
     for occurrence in scan.open_occurrences():
         kind = Kind.OVERDUE if occurrence.due_on < scan.on else Kind.DUE
-        for member_id in scan.people(occurrence).get(Assignment.Kind.RESPONSIBLE, []):
-            yield _about(occurrence, kind, member_id)
+        yield from _about(occurrence, kind, Assignment.Kind.RESPONSIBLE, scan)
 
 
 def _backup_after_days(occurrences: list[Occurrence]) -> dict[int | None, int]:
@@ -150,15 +207,22 @@ def backups_after_delay(scan: Scan) -> Iterable[Draft]:
         limit = days.get(occurrence.school_task.school_id, DEFAULT_BACKUP_AFTER_DAYS)
         if (scan.on - occurrence.due_on).days <= limit:
             continue
-        for member_id in scan.people(occurrence).get(Assignment.Kind.BACKUP, []):
-            yield _about(occurrence, Kind.BACKUP, member_id)
+        yield from _about(occurrence, Kind.BACKUP, Assignment.Kind.BACKUP, scan)
 
 
 def _staff_of_accounts(kind: str, school_ids: Iterable[int]) -> dict[int, list[int]]:
-    """Staff ids, by school, of the accounts holding ``kind`` memberships there."""
-    rows = Membership.objects.filter(
-        kind=kind, school_id__in=set(school_ids), user__staff_member__isnull=False
-    ).values_list("school_id", "user__staff_member__id")
+    """Staff ids, by school, of the accounts holding ``kind`` memberships there, of
+    people who work there now."""
+    there = Appointment.objects.current().filter(
+        staff_member_id=OuterRef("user__staff_member__id"), school_id=OuterRef("school_id")
+    )
+    rows = (
+        Membership.objects.filter(
+            kind=kind, school_id__in=set(school_ids), user__staff_member__isnull=False
+        )
+        .filter(Exists(there))
+        .values_list("school_id", "user__staff_member__id")
+    )
     found: dict[int, list[int]] = defaultdict(list)
     for school_id, member_id in rows:
         found[school_id].append(member_id)
@@ -331,12 +395,33 @@ def _overdue_steps() -> Callable[..., Iterable[Any]]:
 
 
 def guideline_steps(scan: Scan) -> Iterable[Draft]:
-    """Overdue guideline steps: their owner is told, or the coordinators if nobody owns one."""
+    """Overdue guideline steps: their owner is told, or the coordinators if nobody owns one.
+
+    An owner who no longer works in the step's school owns it no more: the
+    coordinators are told, as for a step nobody owns.
+    """
     steps = list(_overdue_steps()(on=scan.on))
-    unowned = {step.school.pk for step in steps if step.owner is None}
+    owner_ids = {step.owner.pk for step in steps if step.owner is not None}
+    working = (
+        set(
+            Appointment.objects.current()
+            .filter(staff_member_id__in=owner_ids)
+            .values_list("staff_member_id", "school_id")
+        )
+        if owner_ids
+        else set()
+    )
+
+    def owner(step: Any) -> int | None:
+        if step.owner is not None and (step.owner.pk, step.school.pk) in working:
+            return int(step.owner.pk)
+        return None
+
+    unowned = {step.school.pk for step in steps if owner(step) is None}
     coordinators = _staff_of_accounts(Membership.Kind.COORDINATOR, unowned) if unowned else {}
     for step in steps:
-        owners = [step.owner.pk] if step.owner is not None else coordinators.get(step.school.pk, [])
+        found = owner(step)
+        owners = [found] if found is not None else coordinators.get(step.school.pk, [])
         for member_id in owners:
             yield Draft(
                 staff_member_id=member_id,
@@ -359,5 +444,11 @@ SOURCES: list[Callable[[Scan], Iterable[Draft]]] = [
 
 
 def steps_for(member: StaffMember, on: date) -> list[Any]:
-    """The overdue guideline steps a person owns (for the calendar feed)."""
-    return list(_overdue_steps()(staff_member=member, on=on))
+    """The overdue guideline steps a person owns in the schools they work in now (for the
+    calendar feed)."""
+    schools = Appointment.objects.current().filter(staff_member=member)
+    return list(
+        _overdue_steps()(
+            staff_member=member, school_ids=schools.values_list("school_id", flat=True), on=on
+        )
+    )

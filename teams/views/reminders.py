@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +33,9 @@ from ..reminders import overdue, services
 from ..reminders.forms import DoneForm, PolicyForm, ScheduleForm, SettingsForm
 from ..reminders.recurrence import RHYTHM_FOR_FREQUENCY
 
+# The shape of the tokens ``new_feed_token`` makes (43 URL-safe characters), with room.
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
+
 
 def _member(request: HttpRequest) -> StaffMember | None:
     return StaffMember.objects.filter(user_id=request.user.pk or 0).first()
@@ -45,7 +50,9 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("All reminders are marked read."))
         return redirect("teams:reminders")
     reminders = (
-        Reminder.objects.filter(staff_member=member).select_related("school", "occurrence")
+        Reminder.objects.filter(staff_member=member)
+        .about_where_they_work()
+        .select_related("school", "occurrence")
         if member
         else Reminder.objects.none()
     )
@@ -66,7 +73,8 @@ def reminder_open(request: HttpRequest, reminder_id: int) -> HttpResponse:
 
     A POST, since it writes: a page that is only looked at (or prefetched) changes nothing."""
     member = _member(request)
-    reminder = Reminder.objects.filter(pk=reminder_id, staff_member=member).first()
+    mine = Reminder.objects.filter(pk=reminder_id, staff_member=member).about_where_they_work()
+    reminder = mine.first()
     if member is None or reminder is None:
         raise Http404
     services.mark_read(member=member, reminder_ids=[reminder.pk])
@@ -225,9 +233,12 @@ def reset_feed(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The person's calendar at their secret address; any other address answers 404."""
+    """The person's calendar at their secret address; any other address answers 404, and
+    so does the address of someone who no longer works in any school."""
+    if not FEED_TOKEN.fullmatch(token):  # never hand the database a NUL byte or junk
+        raise Http404
     prefs = ReminderSettings.objects.filter(feed_token=token).select_related("staff_member").first()
-    if prefs is None or len(token) < 32:
+    if prefs is None or not calendar_feed.has_calendar(prefs.staff_member):
         raise Http404
     response = HttpResponse(
         calendar_feed.calendar_for(prefs.staff_member), content_type="text/calendar; charset=utf-8"

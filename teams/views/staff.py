@@ -297,15 +297,17 @@ def roles(request: HttpRequest, school_id: int) -> HttpResponse:
 
 
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    """The signed-in person's own tasks and hours, in every school they work in."""
+    """The signed-in person's own tasks and hours, in every school they work in now; nothing
+    of a school they left."""
     year = SchoolYear.from_param(request.GET.get("year"))
     member = StaffMember.objects.filter(user_id=request.user.pk or 0).first()
     summaries = []
+    steps = []
     if member is not None:
-        schools = access.visible_schools(request.user).filter(
-            appointments__staff_member=member, appointments__is_active=True
-        )
+        here = Appointment.objects.current().filter(staff_member=member)
+        schools = list(access.visible_schools(request.user).filter(pk__in=here.values("school_id")))
         summaries = [member_summary(member, school, year) for school in schools]
+        steps = overdue_steps(staff_member=member, school_ids=[s.pk for s in schools])
     return render(
         request,
         "teams/my_tasks.html",
@@ -315,6 +317,6 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
             "overdue": overdue.for_member(member),
             "year": year,
             "years": SchoolYear.objects.all(),
-            "overdue_steps": overdue_steps(staff_member=member) if member else [],
+            "overdue_steps": steps,
         },
     )

@@ -91,6 +91,7 @@ def test_stuck_steps_and_reasons_for_not_applicable(
         services.record_item(cycle=c, item_key="selfie-afgenomen", by=None,
                              state=State.NOT_APPLICABLE,
                              reason=f"Reden {c.school.name}")  # fmt: skip
+        services.set_sharing(cycle=c, shares_notes=True)
     services.plan_step(cycle=cycle, step_key="middelen", owner=None,
                        target_date=timezone.localdate() - timedelta(days=1))  # fmt: skip
     with time_machine.travel(timezone.now() - timedelta(days=40)):
@@ -99,11 +100,63 @@ def test_stuck_steps_and_reasons_for_not_applicable(
     matrix = overview(client, department, pilot).context["matrix"]
     trouble = {s.step.key: s for s in matrix.trouble}
     assert [s.name for s in trouble["middelen"].stuck] == ["School A", "School B"]
-    assert sorted(r.reason for r in trouble["pedagogische-visie"].not_applicable) == [
+    assert trouble["pedagogische-visie"].not_applicable == 2
+    assert sorted(r.reason for r in trouble["pedagogische-visie"].reasons) == [
         "Reden School A", "Reden School B",
     ]  # fmt: skip
     assert matrix.trouble[0].step.key in ("middelen", "pedagogische-visie")
     assert "ruimte-voor-verandering" not in trouble
+
+
+def test_a_school_that_stopped_sharing_shows_how_many_items_do_not_apply_but_not_why(
+    client, world, department, pilot, cycle
+):
+    services.set_sharing(cycle=cycle, shares_notes=True)
+    services.record_item(cycle=cycle, item_key="selfie-afgenomen", by=None,
+                         state=State.NOT_APPLICABLE, reason="Geheime reden")  # fmt: skip
+    services.record_item(cycle=cycle, item_key="kernteam-samengesteld", by=None,
+                         state=State.IN_PROGRESS, note="Interne notitie",
+                         link="https://intern.example/plan")  # fmt: skip
+    assert "Geheime reden" in overview(client, department, pilot).content.decode()
+    services.set_sharing(cycle=cycle, shares_notes=False)  # the school stops sharing
+
+    for who in (department, world.group_admin):
+        response = overview(client, who, pilot)
+        page = response.content.decode()
+        for secret in ("Geheime reden", "Interne notitie", "intern.example"):
+            assert secret not in page, (who, secret)
+        # What the sharing page says stays visible: states, dates, how many do not apply.
+        summary = {s.step.key: s for s in response.context["matrix"].trouble}["pedagogische-visie"]
+        assert (summary.not_applicable, summary.reasons) == (1, [])
+        assert "1 punt niet van toepassing" in page
+        assert "De reden voor 1 ervan wordt niet gedeeld." in page
+        row = response.context["matrix"].rows[0]
+        assert row.school == world.school and row.cells[0].last_change is not None
+
+    client.force_login(department)
+    export = client.get(reverse("guidelines:pilot_export", args=[pilot.pk]))
+    book = load_workbook(BytesIO(export.content))
+    values = [str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
+              for c in row if c is not None]  # fmt: skip
+    assert not [v for v in values if "Geheime" in v or "Interne" in v or "intern.example" in v]
+    trouble = list(book.worksheets[1].iter_rows(values_only=True))[1:]
+    assert [(r[1], r[2]) for r in trouble if r[0].startswith("2. ")] == [(0, 1)]
+    assert list(book.worksheets[2].iter_rows(values_only=True))[1:] == []
+
+
+def test_the_sharing_page_says_what_the_overview_always_shows_and_what_sharing_adds(
+    client, world, cycle
+):
+    client.force_login(world.director)
+    page = client.get(reverse("guidelines:cycle", args=[world.school.pk, cycle.pk]))
+    text = page.content.decode()
+    assert "Onze notities, links en redenen delen met het pilootproject" in text
+    assert (
+        "het overzicht van het pilootproject voor het departement en de scholengroep toont hoe "
+        "ver elke stap staat: de toestand, de datum van de laatste wijziging, of de stap "
+        "vastzit, en hoeveel punten je als niet van toepassing aanduidde. Als je deelt, toont "
+        "het ook je notities, je links en waarom een punt niet van toepassing is."
+    ) in text
 
 
 def test_filters_by_school_group_and_phase(client, world, department, pilot, version):

@@ -244,6 +244,12 @@ def test_a_wrong_or_reset_feed_address_answers_404(client, world, due):
     assert _feed(client, new).status_code == 200
 
 
+@pytest.mark.parametrize("token", ["abc%00", "x" * 43 + "%00", "%00" * 40, "x" * 40 + "%0A"])
+def test_a_feed_address_with_a_nul_byte_or_junk_answers_404(client, token):
+    url = reverse("teams:feed", args=["TOKEN"]).replace("TOKEN", token)
+    assert client.get(url).status_code == 404
+
+
 def test_the_reminder_list_costs_the_same_queries_with_many_rows(
     client, world, due, django_assert_max_num_queries
 ):

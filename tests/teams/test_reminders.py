@@ -488,6 +488,8 @@ def test_the_command_refuses_a_malformed_date(cast):
 
 def _many_schedules(world: World, count: int) -> None:
     year = SchoolYear.objects.get(start_year=2026)
+    for member in world.staff:  # the same three people work in both schools
+        appoint(member, world.other)
     for index in range(count):
         school = world.school if index % 2 else world.other
         task = OwnTaskFactory(school=school, title=f"Taak {index}")

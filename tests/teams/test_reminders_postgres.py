@@ -58,3 +58,12 @@ def test_senders_at_once_after_a_crash_send_each_digest_once(scheduled):
     results = at_once(send_digests, send_digests, send_digests)
     assert sum(results) == pending  # type: ignore[arg-type]
     assert len(mail.outbox) == pending
+
+
+def test_a_feed_address_with_a_nul_byte_answers_404_on_postgresql(client):
+    """PostgreSQL refuses NUL bytes in a query: the address is turned away before that."""
+    from django.urls import reverse
+
+    for token in ("abc%00", "x" * 43 + "%00"):
+        url = reverse("teams:feed", args=["TOKEN"]).replace("TOKEN", token)
+        assert client.get(url).status_code == 404
