@@ -42,6 +42,10 @@ REASONS = {
     "withdrawn": gettext_lazy("This invitation was withdrawn."),
     "replaced": gettext_lazy("A newer invitation was sent: use the link in the latest e-mail."),
     "invalid": gettext_lazy("This link is not valid. Check that you copied it completely."),
+    "account": gettext_lazy(
+        "There is already an account for this e-mail address. Log in with it; if you forgot "
+        "its password, choose a new one from the login page."
+    ),
 }
 
 
