@@ -184,7 +184,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Sign in with the school's Microsoft 365 or Google Workspace account (OpenID Connect),
 # offered only for providers whose client id and secret are set. Password login
-# stays on Django's LoginView behind axes; allauth serves only the provider flow.
+# stays on Django's LoginView behind axes; allauth serves only the provider flow, and
+# teams.social decides which account a login may sign into (never a staff account).
 SOCIALACCOUNT_ADAPTER = "teams.social.SocialAccountAdapter"
 SOCIALACCOUNT_ONLY = True
 SOCIALACCOUNT_AUTO_SIGNUP = False
@@ -207,7 +208,12 @@ _OIDC_APPS = [
         "name": name,
         "client_id": env.str(f"OIDC_{provider_id.upper()}_CLIENT_ID"),
         "secret": env.str(f"OIDC_{provider_id.upper()}_CLIENT_SECRET"),
-        "settings": {"server_url": env.str(f"OIDC_{provider_id.upper()}_SERVER_URL", default=url)},
+        "settings": {
+            "server_url": env.str(f"OIDC_{provider_id.upper()}_SERVER_URL", default=url),
+            # Who a login is comes from the signed ID token alone (teams.social): the
+            # user-info document could name another address than the one verified.
+            "fetch_userinfo": False,
+        },
     }
     for provider_id, (name, url) in _OIDC_SERVERS.items()
     if env.str(f"OIDC_{provider_id.upper()}_CLIENT_ID", default="")
