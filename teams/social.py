@@ -12,13 +12,16 @@ django-allauth runs the protocol; this module decides who gets in:
   for it. Platform administrators (``is_staff`` or ``is_superuser``) never
   sign in this way: they log in with their password, behind the lock-out.
 - It never creates an account for an address nobody invited.
+- A school group may accept only its own e-mail domains, Microsoft tenants or
+  Google Workspace domains (:meth:`SchoolGroup.accepts_signin`): a login of
+  one of its people with another account is refused.
 - Only logging in is offered: allauth's connect and redirect flows are
   refused, and every failure answers with the refused page, never a 500.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,13 +35,14 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 
 from . import identity, invitations
-from .models import Invitation
+from .models import Appointment, Invitation, Membership, SchoolGroup
 
 TRUE = (True, "true", "True", "1", 1)
 
@@ -63,8 +67,8 @@ def id_token_of(sociallogin: SocialLogin) -> IdToken:
     return IdToken(
         email=identity.normalise_email(email if isinstance(email, str) else ""),
         verified=claims.get("email_verified") in TRUE or claims.get("xms_edov") in TRUE,
-        hosted_domain=str(claims.get("hd") or "").strip().lower(),
-        tenant=str(claims.get("tid") or "").strip().lower(),
+        hosted_domain=str(claims.get("hd") or ""),
+        tenant=str(claims.get("tid") or ""),
     )
 
 
@@ -91,6 +95,34 @@ def _check_may_sign_in(user: User) -> None:
         raise _password_only()
 
 
+def groups_of(user: User) -> QuerySet[SchoolGroup]:
+    """The school groups whose person the account is: where its staff member works now,
+    and where its rights are."""
+    working = Appointment.objects.current().filter(staff_member__user=user)
+    rights = Membership.objects.filter(user=user)
+    return SchoolGroup.objects.filter(
+        Q(pk__in=working.values("school__school_group_id"))
+        | Q(pk__in=rights.values("school__school_group_id"))
+        | Q(pk__in=rights.values("school_group_id"))
+    )
+
+
+def _check_groups_accept(token: IdToken, groups: Iterable[SchoolGroup | None]) -> None:
+    """Every school group the person belongs to must accept the login's account."""
+    for group in groups:
+        if group is not None and not group.accepts_signin(
+            email=token.email, hosted_domain=token.hosted_domain, tenant=token.tenant
+        ):
+            raise _refusal(
+                _(
+                    "Your school group accepts logging in only with its own school accounts, "
+                    "and %(email)s is not one of them. Log in with your school account, or "
+                    "with your password."
+                )
+                % {"email": token.email}
+            )
+
+
 def account_for(token: IdToken, *, linked: User | None = None) -> User:
     """The account a provider login signs into, made from a pending invitation if need be.
 
@@ -107,6 +139,7 @@ def account_for(token: IdToken, *, linked: User | None = None) -> User:
         )
     if linked is not None:
         _check_may_sign_in(linked)
+        _check_groups_accept(token, groups_of(linked))
         return linked
     accounts = list(identity.accounts_by_email(token.email).select_related("staff_member")[:2])
     if len(accounts) > 1:
@@ -116,7 +149,13 @@ def account_for(token: IdToken, *, linked: User | None = None) -> User:
         _check_may_sign_in(user)
         if not hasattr(user, "staff_member"):
             raise _password_only()
+        _check_groups_accept(token, groups_of(user))
         return user
+    return _account_from_invitation(token)
+
+
+def _account_from_invitation(token: IdToken) -> User:
+    """The account of the address's latest pending invitation, accepted now."""
     invitation = (
         Invitation.objects.open()
         .filter(email__iexact=token.email)
@@ -132,6 +171,8 @@ def account_for(token: IdToken, *, linked: User | None = None) -> User:
             )
             % {"email": token.email}
         )
+    school = invitation.school
+    _check_groups_accept(token, [school.school_group if school else invitation.school_group])
     try:
         return invitations.accept(invitation=invitation, password=None)
     except invitations.InvalidInvitation as invalid:

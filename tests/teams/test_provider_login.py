@@ -435,3 +435,107 @@ def test_the_login_confirmation_page_and_unknown_providers(client, provider):
 )
 def test_no_other_allauth_page_is_routed(client, path):
     assert client.get(path).status_code == 404
+
+
+# --- A school group's own domains and tenants --------------------------------------------------
+
+TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+OTHER_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad"  # personal Microsoft accounts
+
+
+def restrict(group, domains="", tenants=""):
+    group.signin_domains, group.signin_tenants = domains, tenants
+    group.full_clean()
+    group.save()
+
+
+def test_a_school_group_accepts_only_its_own_domains(client, world, provider):
+    restrict(world.group, domains="scholengroep.be")
+    world.staff_user.email = "leerkracht@gmail.test"
+    world.staff_user.save()
+    provider.says("leerkracht@gmail.test")
+    response = sign_in(client)
+    assert response.status_code == 403
+    assert "alleen aanmelden met haar eigen schoolaccounts" in response.content.decode()
+    assert signed_in_user(client) is None
+    assert not SocialAccount.objects.exists()
+    world.staff_user.email = "leerkracht@scholengroep.be"
+    world.staff_user.save()
+    provider.says("Leerkracht@Scholengroep.be")
+    assert sign_in(client).status_code == 302
+    assert signed_in_user(client) == str(world.staff_user.pk)
+
+
+@pytest.mark.parametrize(
+    ("claims", "allowed"),
+    [
+        ({"tid": TENANT}, True),
+        ({"tid": TENANT.upper()}, True),
+        ({"tid": OTHER_TENANT}, False),
+        ({}, False),  # a personal account names no tenant or Workspace domain
+        ({"hd": "scholengroep.be"}, True),
+        ({"hd": "elders.be"}, False),
+    ],
+)
+def test_a_school_group_accepts_only_its_own_tenants(client, world, provider, claims, allowed):
+    restrict(world.group, tenants=f"{TENANT}\nscholengroep.be")
+    world.staff_user.email = "leerkracht@school.test"
+    world.staff_user.save()
+    provider.says("leerkracht@school.test", **claims)
+    response = sign_in(client)
+    assert response.status_code == (302 if allowed else 403)
+    assert (signed_in_user(client) == str(world.staff_user.pk)) is allowed
+
+
+def test_an_invitation_into_a_restricted_group_needs_its_domain(client, world, provider):
+    restrict(world.group, domains="scholengroep.be")
+    member = world.staff[0]
+    Invitation.objects.create(school=world.school, staff_member=member, email=member.email)
+    provider.says(member.email)
+    assert sign_in(client).status_code == 403
+    member.refresh_from_db()
+    assert member.user is None
+    assert Invitation.objects.get().accepted_at is None
+
+
+def test_a_restriction_also_holds_for_an_account_linked_earlier(client, world, provider):
+    world.staff_user.email = "leerkracht@gmail.test"
+    world.staff_user.save()
+    provider.says("leerkracht@gmail.test")
+    sign_in(client)
+    client.logout()
+    restrict(world.group, domains="scholengroep.be")
+    assert sign_in(client).status_code == 403
+    assert signed_in_user(client) is None
+
+
+def test_a_restriction_of_another_group_does_not_apply(client, world, provider):
+    from tests.teams.factories import SchoolGroupFactory
+
+    restrict(SchoolGroupFactory(), domains="elders.be")
+    world.staff_user.email = "leerkracht@school.test"
+    world.staff_user.save()
+    provider.says("leerkracht@school.test")
+    assert sign_in(client).status_code == 302
+
+
+def test_the_platform_administrator_sets_them_in_the_admin(admin_client, world):
+    url = reverse("admin:teams_schoolgroup_change", args=[world.group.pk])
+    page = admin_client.get(url).content.decode()
+    assert "signin_domains" in page and "signin_tenants" in page
+    data = {
+        "name": world.group.name,
+        "signin_domains": "Scholengroep.be, @andere.be",
+        "signin_tenants": TENANT.upper(),
+        "schools-TOTAL_FORMS": "0",
+        "schools-INITIAL_FORMS": "0",
+    }
+    assert admin_client.post(url, data).status_code == 302
+    world.group.refresh_from_db()
+    assert world.group.signin_domains == "scholengroep.be\nandere.be"
+    assert world.group.signin_tenants == TENANT
+    response = admin_client.post(url, data | {"signin_domains": "geen domein!"})
+    assert response.status_code == 200
+    assert "“geen” is geen domein zoals school.be." in response.content.decode()
+    world.group.refresh_from_db()
+    assert world.group.signin_domains == "scholengroep.be\nandere.be"
