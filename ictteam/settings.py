@@ -235,7 +235,11 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# Reverse proxies in front: the client is the address the outermost one forwarded, for
+# the lock-out and the password-reset limit alike (ictteam.login_guard.client_ip). Not
+# named AXES_PROXY_COUNT: axes warns about that old name of a setting of its own.
+REVERSE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "ictteam.login_guard.client_ip"
 AXES_VERBOSE = False
 
 # --- Internationalisation -------------------------------------------------------------
