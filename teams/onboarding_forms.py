@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import identity
-from .models import Membership, SchoolGroup
+from .models import EMAIL_MAX_LENGTH, Membership, SchoolGroup
 from .rights import RIGHTS
 
 Kind = Membership.Kind
@@ -48,7 +48,7 @@ class RightsForm(forms.Form):
 class NewcomerFields(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
-    email = forms.EmailField(label=_("E-mail"))
+    email = forms.EmailField(label=_("E-mail"), max_length=EMAIL_MAX_LENGTH)
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, initial="nl")
 
 
@@ -103,7 +103,7 @@ class ThrottledPasswordResetForm(PasswordResetForm):
     another person's resets from their own client; per client over all
     addresses, against spraying; and per target address over all clients,
     so no mailbox is flooded. The client is the real one behind the reverse
-    proxies (``AXES_PROXY_COUNT``). Over a limit nothing is sent and the form
+    proxies (``REVERSE_PROXY_COUNT``). Over a limit nothing is sent and the form
     says so, in the same words for every address: the limits count requests,
     not accounts, so the answer reveals nothing about who has an account. A
     refused request counts against no limit. When the cache fails, resets
