@@ -6,10 +6,15 @@ accounts (password spraying) never reaches that limit, so an address is also
 locked once it has ``AXES_ADDRESS_FAILURE_LIMIT`` failures over all usernames
 within the cool-off time. The second limit is higher because a whole school
 often shares one public address.
+
+Behind reverse proxies every request comes from a proxy's address: axes then
+counts by the client's address as the proxies forwarded it (:func:`client_ip`),
+and so does the password-reset limit.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from axes.attempts import get_cool_off_threshold
@@ -43,3 +48,31 @@ def address_failures(request: HttpRequest) -> int:
     if settings.AXES_COOLOFF_TIME is not None:
         attempts = attempts.filter(attempt_time__gte=get_cool_off_threshold(request))
     return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address, as the outermost of our reverse proxies saw it.
+
+    Each proxy appends the address it was connected from to
+    ``X-Forwarded-For``, so with *n* proxies (``REVERSE_PROXY_COUNT``, from the
+    ``AXES_PROXY_COUNT`` variable) the client is the *n*-th entry
+    from the right; entries further left came from the client itself and are
+    not believed. Without proxies, or when the header is missing, short or
+    malformed, ``REMOTE_ADDR``. django-axes calls this
+    (``AXES_CLIENT_IP_CALLABLE``), and others read it through axes's
+    ``get_client_ip_address``.
+    """
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    count = settings.REVERSE_PROXY_COUNT
+    if count <= 0:
+        return remote
+    forwarded = [
+        part.strip() for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
+    ]
+    if len(forwarded) < count:
+        return remote
+    candidate = forwarded[-count]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote

@@ -184,7 +184,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Sign in with the school's Microsoft 365 or Google Workspace account (OpenID Connect),
 # offered only for providers whose client id and secret are set. Password login
-# stays on Django's LoginView behind axes; allauth serves only the provider flow.
+# stays on Django's LoginView behind axes; allauth serves only the provider flow, and
+# teams.social decides which account a login may sign into (never a staff account).
 SOCIALACCOUNT_ADAPTER = "teams.social.SocialAccountAdapter"
 SOCIALACCOUNT_ONLY = True
 SOCIALACCOUNT_AUTO_SIGNUP = False
@@ -207,7 +208,12 @@ _OIDC_APPS = [
         "name": name,
         "client_id": env.str(f"OIDC_{provider_id.upper()}_CLIENT_ID"),
         "secret": env.str(f"OIDC_{provider_id.upper()}_CLIENT_SECRET"),
-        "settings": {"server_url": env.str(f"OIDC_{provider_id.upper()}_SERVER_URL", default=url)},
+        "settings": {
+            "server_url": env.str(f"OIDC_{provider_id.upper()}_SERVER_URL", default=url),
+            # Who a login is comes from the signed ID token alone (teams.social): the
+            # user-info document could name another address than the one verified.
+            "fetch_userinfo": False,
+        },
     }
     for provider_id, (name, url) in _OIDC_SERVERS.items()
     if env.str(f"OIDC_{provider_id.upper()}_CLIENT_ID", default="")
@@ -229,7 +235,11 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# Reverse proxies in front: the client is the address the outermost one forwarded, for
+# the lock-out and the password-reset limit alike (ictteam.login_guard.client_ip). Not
+# named AXES_PROXY_COUNT: axes warns about that old name of a setting of its own.
+REVERSE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "ictteam.login_guard.client_ip"
 AXES_VERBOSE = False
 
 # --- Internationalisation -------------------------------------------------------------

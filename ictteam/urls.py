@@ -43,6 +43,6 @@ urlpatterns = [
     path("guidelines/", include("guidelines.urls")),
     path("health/", login_not_required(health), name="health"),
     # Only the OpenID Connect flow of allauth: password login stays on LoginView (axes).
-    path("accounts/", include("allauth.socialaccount.providers.openid_connect.urls")),
+    path("accounts/", include("teams.social")),
     path("admin/", admin.site.urls),
 ]

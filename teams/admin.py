@@ -86,6 +86,8 @@ class SchoolInline(admin.TabularInline):
 class SchoolGroupAdmin(admin.ModelAdmin):
     list_display = ["name"]
     search_fields = ["name"]
+    # Which accounts of the group's people may log in with Microsoft or Google.
+    fields = ["name", "signin_domains", "signin_tenants"]
     inlines = [SchoolInline]
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]

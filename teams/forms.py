@@ -23,6 +23,7 @@ from tasks.models import MAX_TASK_HOURS, Frequency, TaskGroup
 
 from .assigning import AssignmentInput
 from .models import (
+    EMAIL_MAX_LENGTH,
     HOURS_PER_YEAR_FULL_TIME,
     MAX_BUDGET_HOURS,
     MAX_SIZE,
@@ -289,7 +290,7 @@ class StaffForm(forms.Form):
 
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False, max_length=EMAIL_MAX_LENGTH)
     post = forms.ChoiceField(label=_("Post"), choices=Post.choices)
     budget = DecimalTextField(
         label=_("ICT budget"),

@@ -18,9 +18,10 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from .models import Appointment, Post, School, StaffMember
@@ -36,6 +37,23 @@ def normalise_email(value: str | None) -> str:
     if not value:
         return ""
     return unicodedata.normalize("NFC", value).strip().lower()
+
+
+def accounts_by_email(email: str) -> QuerySet[User]:
+    """The accounts known by ``email``, as their address or as their user name.
+
+    Case-insensitive, and in both Unicode forms, so an account stored as
+    ``Admin@School.test`` or with a decomposed ``é`` still counts as having
+    the address: one address is never a second account.
+    """
+    email = normalise_email(email)
+    if not email:
+        return User.objects.none()
+    forms = {email, unicodedata.normalize("NFD", email)}
+    found = Q()
+    for form in forms:
+        found |= Q(email__iexact=form) | Q(username__iexact=form)
+    return User.objects.filter(found)
 
 
 def email_not_usable() -> ValidationError:

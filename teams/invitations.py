@@ -5,6 +5,12 @@ The link carries a token signed with the site's secret key (Django's
 state. The database stores no token: a reader of the database cannot build a
 link, and any change of state (re-sent, withdrawn, accepted) changes the hash,
 so earlier links stop working.
+
+An invitation never tells the inviter whether its address already has an
+account (in this school group or elsewhere): it is recorded and answered like
+any other. The e-mail then tells the address's owner that they already have an
+account and can log in with it; it carries no link, and no link ever makes a
+second account for an address that has one.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from . import identity, services
 from .models import (
     INVITATION_VALID_FOR,
     AccountSettings,
@@ -52,7 +59,7 @@ def _state_hash(invitation: Invitation) -> str:
         str(part)
         for part in (
             invitation.pk,
-            invitation.email.lower(),
+            identity.normalise_email(invitation.email),
             invitation.kind,
             invitation.sent_at.isoformat(),
             invitation.accepted_at,
@@ -93,24 +100,43 @@ def invitation_for_token(token: str) -> Invitation:
         raise InvalidInvitation(reason)
     if invitation.state != Invitation.State.PENDING:
         raise InvalidInvitation(str(invitation.state).replace("accepted", "used"))
+    if has_account(invitation):
+        raise InvalidInvitation("account")
     return invitation
+
+
+def has_account(invitation: Invitation) -> bool:
+    """Whether the invited address (or the invited staff member) already has an account."""
+    member = invitation.staff_member
+    if member is not None and member.user_id is not None:
+        return True
+    return identity.accounts_by_email(invitation.email).exists()
 
 
 # --- Sending ---------------------------------------------------------------------------------
 
 
 def _send(invitation: Invitation, *, base_url: str) -> None:
-    """Send the invitation e-mail in the invited person's language."""
+    """Send the invitation e-mail in the invited person's language.
+
+    To an address that already has an account it says so, without a link:
+    the owner logs in with the account they have.
+    """
+    existing = has_account(invitation)
     with translation.override(invitation.language):
         context = {
             "invitation": invitation,
-            "link": base_url.rstrip("/") + accept_url(invitation),
             "scope": invitation.school or invitation.school_group,
             "expires_at": invitation.expires_at,
             "inviter": invitation.invited_by.get_full_name() if invitation.invited_by else "",
+            "login_url": base_url.rstrip("/") + reverse("login"),
         }
+        if existing:
+            body = render_to_string("teams/email/invitation_existing_account.txt", context)
+        else:
+            context["link"] = base_url.rstrip("/") + accept_url(invitation)
+            body = render_to_string("teams/email/invitation.txt", context)
         subject = _("Your account for ICT-team")
-        body = render_to_string("teams/email/invitation.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
 
 
@@ -135,19 +161,18 @@ def invite_staff_member(
 ) -> Invitation:
     """Invite a staff member of ``school`` to create an account (and e-mail them the link).
 
-    Refused when the person has no e-mail address, already has an account, or
-    has an open invitation for this school (re-send that one instead).
+    Refused when the person has no e-mail address, their staff record already
+    has an account, or they have an open invitation for this school (re-send
+    that one instead). An address with an account elsewhere is invited like
+    any other (see the module's docstring).
     """
-    if not member.email:
+    email = identity.normalise_email(member.email)
+    if not email:
         raise ValidationError(
             _("%(name)s has no e-mail address: add one first.") % {"name": member.full_name}
         )
     if member.user_id is not None:
         raise ValidationError(_("%(name)s already has an account.") % {"name": member.full_name})
-    if User.objects.filter(username__iexact=member.email).exists():
-        raise ValidationError(
-            _("There is already an account for %(email)s.") % {"email": member.email}
-        )
     with transaction.atomic():
         if Invitation.objects.open().filter(staff_member=member, school=school).exists():
             raise ValidationError(
@@ -160,14 +185,13 @@ def invite_staff_member(
                     kind=Kind.STAFF,
                     school=school,
                     staff_member=member,
-                    email=member.email.strip().lower(),
+                    email=email,
                     language=language,
                     invited_by=invited_by,
                 )
         except IntegrityError as exc:
             raise ValidationError(
-                _("%(email)s already has an open invitation for this school.")
-                % {"email": member.email}
+                _("%(email)s already has an open invitation for this school.") % {"email": email}
             ) from exc
         return _sent(invitation, base_url)
 
@@ -191,10 +215,12 @@ def invite_manager(
     school_group: SchoolGroup | None = None,
     kind: str = Kind.DIRECTOR,
 ) -> Invitation:
-    """Invite a school's director (added to its staff) or a school group's administrator."""
-    email = newcomer.email.strip().lower()
-    if User.objects.filter(username__iexact=email).exists():
-        raise ValidationError(_("There is already an account for %(email)s.") % {"email": email})
+    """Invite a school's director (added to its staff) or a school group's administrator.
+
+    An address with an account is invited like any other (see the module's
+    docstring): the answer never tells whether it has one.
+    """
+    email = identity.normalise_email(newcomer.email)
     if (school is None) == (school_group is None):
         raise ValueError("Pass a school or a school group.")
     with transaction.atomic():
@@ -222,17 +248,26 @@ def invite_manager(
 
 
 def _staff_member_for(school: School, newcomer: Newcomer, email: str) -> StaffMember:
-    """The director-to-be on the school's staff: found by e-mail there, else added."""
-    member = StaffMember.objects.filter(appointments__school=school, email__iexact=email).first()
+    """The director-to-be on the school's staff, appointed there as its director.
+
+    The person is found by address in the school's group (:mod:`teams.identity`):
+    someone who works, or worked, in a sister school is the same person, now
+    also appointed here; that is the group administrator's act, and creating a
+    school is one. Anyone else is added as a new person.
+    """
+    member = identity.person_by_email(school, email)
     if member is None:
-        member = StaffMember.objects.create(
-            first_name=newcomer.first_name.strip(),
-            last_name=newcomer.last_name.strip(),
+        return identity.appoint(
+            school=school,
+            first_name=newcomer.first_name,
+            last_name=newcomer.last_name,
             email=email,
-        )
+            post=Post.DIRECTOR,
+        ).member
     Appointment.objects.update_or_create(
         staff_member=member, school=school, defaults={"is_active": True, "post": Post.DIRECTOR}
     )
+    services.mark_from_now(services.group_schools(school))
     return member
 
 
@@ -261,42 +296,47 @@ def accept(*, invitation: Invitation, password: str | None) -> User:
     The caller has validated the password; ``None`` makes an account that signs
     in only through its school's identity provider. Runs once: the invitation row is
     locked and checked again, so a link clicked twice at once makes one account.
+    Never makes a second account for an address: one that already has an
+    account (as address or user name, in any letter case) is refused with
+    :class:`InvalidInvitation` ``"account"``, and two invitations for one
+    address accepted at once meet the user name's unique constraint.
     """
-    with transaction.atomic():
-        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if locked.state != Invitation.State.PENDING:
-            raise InvalidInvitation(str(locked.state).replace("accepted", "used"))
-        if User.objects.filter(username__iexact=locked.email).exists():
-            raise ValidationError(
-                _("There is already an account for %(email)s.") % {"email": locked.email}
-            )
-        member = locked.staff_member
-        if (
-            member is not None
-            and locked.school is not None
-            and not Appointment.objects.filter(
-                staff_member=member, school=locked.school, is_active=True
-            ).exists()
-        ):
-            raise InvalidInvitation("withdrawn")
-        user = User.objects.create_user(
-            username=locked.email,
-            email=locked.email,
-            password=password,
-            first_name=member.first_name if member else locked.first_name,
-            last_name=member.last_name if member else locked.last_name,
-        )
-        AccountSettings.objects.create(user=user, language=locked.language)
-        if member is not None:
-            if member.user_id is not None:
-                raise ValidationError(_("This staff member already has an account."))
-            member.user = user
-            member.save(update_fields=["user"])
-        Membership.objects.create(
-            user=user, kind=locked.kind, school=locked.school, school_group=locked.school_group
-        )
-        locked.accepted_at = timezone.now()
-        locked.save(update_fields=["accepted_at"])
+    try:
+        with transaction.atomic():
+            return _accept(invitation, password)
+    except IntegrityError as exc:
+        raise InvalidInvitation("account") from exc
+
+
+def _accept(invitation: Invitation, password: str | None) -> User:
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.state != Invitation.State.PENDING:
+        raise InvalidInvitation(str(locked.state).replace("accepted", "used"))
+    if has_account(locked):
+        raise InvalidInvitation("account")
+    email = identity.normalise_email(locked.email)
+    member = locked.staff_member
+    if member is not None and locked.school is not None and not member.works_in(locked.school):
+        raise InvalidInvitation("withdrawn")
+    user = User.objects.create_user(
+        username=email,
+        email=email,
+        password=password,
+        first_name=member.first_name if member else locked.first_name,
+        last_name=member.last_name if member else locked.last_name,
+    )
+    AccountSettings.objects.create(user=user, language=locked.language)
+    if member is not None:
+        # A conditional update: of two invitations of one person accepted at
+        # once, only one links its account.
+        claimed = StaffMember.objects.filter(pk=member.pk, user__isnull=True).update(user=user)
+        if not claimed:
+            raise InvalidInvitation("account")
+    Membership.objects.create(
+        user=user, kind=locked.kind, school=locked.school, school_group=locked.school_group
+    )
+    locked.accepted_at = timezone.now()
+    locked.save(update_fields=["accepted_at"])
     return user
 
 

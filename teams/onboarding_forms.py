@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from typing import Any
 
 from django import forms
@@ -11,10 +13,12 @@ from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, SchoolGroup
+from . import identity
+from .models import EMAIL_MAX_LENGTH, Membership, SchoolGroup
 from .rights import RIGHTS
 
 Kind = Membership.Kind
+logger = logging.getLogger(__name__)
 LANGUAGE_CHOICES = [("nl", "Nederlands"), ("en", "English")]
 
 
@@ -44,7 +48,7 @@ class RightsForm(forms.Form):
 class NewcomerFields(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
-    email = forms.EmailField(label=_("E-mail"))
+    email = forms.EmailField(label=_("E-mail"), max_length=EMAIL_MAX_LENGTH)
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, initial="nl")
 
 
@@ -86,34 +90,70 @@ class NewGroupForm(NewcomerFields):
         return name
 
 
-class ThrottledPasswordResetForm(PasswordResetForm):
-    """Django's reset form, sending at most a few mails per address and per client an hour.
+def _key(kind: str, *parts: str) -> str:
+    """A cache key for a reset limit: hashed, so the cache holds no addresses."""
+    digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    return f"password-reset:{kind}:{digest}"
 
-    Over the limit nothing is sent, and the page says exactly what it says
-    otherwise, so the limit reveals nothing about which addresses have accounts.
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending a limited number of mails an hour.
+
+    Counted per target address and client together, so nobody can use up
+    another person's resets from their own client; per client over all
+    addresses, against spraying; and per target address over all clients,
+    so no mailbox is flooded. The client is the real one behind the reverse
+    proxies (``REVERSE_PROXY_COUNT``). Over a limit nothing is sent and the form
+    says so, in the same words for every address: the limits count requests,
+    not accounts, so the answer reveals nothing about who has an account. A
+    refused request counts against no limit. When the cache fails, resets
+    go on (logged).
     """
 
-    PER_ADDRESS = 3
+    PER_ADDRESS_AND_CLIENT = 3
     PER_CLIENT = 10
+    PER_ADDRESS = 10
     WINDOW_SECONDS = 3600
 
-    client_ip: str = ""
+    def __init__(self, *args: Any, client_ip: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.client_ip = client_ip
+        self.limit_reached = False
 
-    def _over_limit(self, key: str, limit: int) -> bool:
-        cache.add(key, 0, self.WINDOW_SECONDS)
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        email = data.get("email")
+        if email and self._over_limit(identity.normalise_email(email)):
+            self.limit_reached = True
+            raise forms.ValidationError(
+                _(
+                    "Too many requests for a new password were made for this address or from "
+                    "your network. Nothing was sent this time: try again in an hour."
+                ),
+                code="limit_reached",
+            )
+        return data
+
+    def _over_limit(self, email: str) -> bool:
+        """Whether this request is over a limit; if not, it is counted against each."""
+        limits = {
+            _key("address-client", email, self.client_ip): self.PER_ADDRESS_AND_CLIENT,
+            _key("client", self.client_ip): self.PER_CLIENT,
+            _key("address", email): self.PER_ADDRESS,
+        }
         try:
-            return cache.incr(key) > limit
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, self.WINDOW_SECONDS)
-            return False
-
-    def save(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
-        email = self.cleaned_data["email"].strip().lower()
-        over_address = self._over_limit(f"password-reset:email:{email}", self.PER_ADDRESS)
-        over_client = self._over_limit(f"password-reset:ip:{self.client_ip}", self.PER_CLIENT)
-        if over_address or over_client:
-            return
-        super().save(*args, **kwargs)
+            counts = cache.get_many(list(limits))
+            if any(counts.get(key, 0) >= limit for key, limit in limits.items()):
+                return True
+            for key in limits:
+                if not cache.add(key, 1, self.WINDOW_SECONDS):
+                    try:
+                        cache.incr(key)
+                    except ValueError:  # expired between add and incr
+                        cache.set(key, 1, self.WINDOW_SECONDS)
+        except Exception:
+            logger.warning("Password-reset limits not checked: the cache failed.", exc_info=True)
+        return False
 
     def send_mail(  # type: ignore[override]
         self,

@@ -62,3 +62,49 @@ def test_one_account_is_still_locked_at_its_own_lower_limit(client, accounts, li
         log_in(client, accounts[0].username, f"guess-{attempt}")
     assert log_in(client, accounts[0].username, PASSWORD).status_code == 429
     assert log_in(client, accounts[1].username, PASSWORD).status_code == 302
+
+
+PROXY = "192.0.2.1"
+
+
+def via_proxy(client, username, password, address):
+    """A login through the documented reverse proxy, which appends the client's address."""
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=address,
+    )
+
+
+def test_behind_the_proxy_a_locked_client_does_not_lock_everyone(
+    client, accounts, limits, settings
+):
+    settings.REVERSE_PROXY_COUNT = 1
+    for account in accounts[:10]:
+        for attempt in range(4):
+            via_proxy(client, account.username, f"guess-{attempt}", "203.0.113.66")
+    assert via_proxy(client, accounts[11].username, PASSWORD, "203.0.113.66").status_code == 429
+    response = via_proxy(client, accounts[11].username, PASSWORD, "198.51.100.5")
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("count", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "192.0.2.1"),  # no proxy configured: the header is the client's word
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # the left entry is forged
+        (2, "6.6.6.6, 203.0.113.9, 192.0.2.7", "203.0.113.9"),
+        (2, "203.0.113.9", "192.0.2.1"),  # fewer entries than proxies
+        (1, "", "192.0.2.1"),
+        (1, "not-an-address", "192.0.2.1"),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_the_client_address_behind_proxies(rf, settings, count, forwarded, expected):
+    from axes.helpers import get_client_ip_address
+
+    settings.REVERSE_PROXY_COUNT = count
+    request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+    assert get_client_ip_address(request) == expected

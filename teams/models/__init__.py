@@ -12,6 +12,7 @@ from .reminders import (
     SchoolReminderPolicy,
 )
 from .staff import (
+    EMAIL_MAX_LENGTH,
     HOURS_PER_WEEK_FULL_TIME,
     HOURS_PER_YEAR_FULL_TIME,
     MAX_BUDGET_HOURS,
@@ -38,6 +39,7 @@ from .workload import (
 )
 
 __all__ = [
+    "EMAIL_MAX_LENGTH",
     "GROUP_KINDS",
     "HOURS_PER_WEEK_FULL_TIME",
     "HOURS_PER_YEAR_FULL_TIME",

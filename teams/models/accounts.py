@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .organisation import GROUP_SCOPE, SCHOOL_SCOPE, Membership, School, SchoolGroup
-from .staff import StaffMember
+from .staff import EMAIL_MAX_LENGTH, StaffMember
 
 INVITATION_VALID_FOR = timedelta(days=7)
 
@@ -52,7 +52,7 @@ class Invitation(models.Model):
     staff_member = models.ForeignKey(
         StaffMember, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
     )
-    email = models.EmailField(_("e-mail"))
+    email = models.EmailField(_("e-mail"), max_length=EMAIL_MAX_LENGTH)
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     language = models.CharField(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import DomainNameValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -108,10 +111,64 @@ class SchoolYear(models.Model):
         return SchoolYear.objects.filter(start_year=self.start_year + 1).first()
 
 
+def _entries(text: str) -> list[str]:
+    """The entries of a list typed one per line (commas and spaces also separate)."""
+    return [entry.strip().lstrip("@").lower() for entry in re.split(r"[\s,;]+", text) if entry]
+
+
+def validate_domains(text: str) -> None:
+    check = DomainNameValidator(accept_idna=True)
+    for entry in _entries(text):
+        try:
+            check(entry)
+        except ValidationError as error:
+            raise ValidationError(
+                _("“%(entry)s” is not a domain such as school.be."), params={"entry": entry}
+            ) from error
+
+
+def validate_tenants(text: str) -> None:
+    for entry in _entries(text):
+        try:
+            uuid.UUID(entry)
+        except ValueError:
+            try:
+                DomainNameValidator(accept_idna=True)(entry)
+            except ValidationError as error:
+                raise ValidationError(
+                    _(
+                        "“%(entry)s” is neither a Microsoft tenant id (such as "
+                        "72f988bf-86f1-41af-91ab-2d7cd011db47) nor a domain."
+                    ),
+                    params={"entry": entry},
+                ) from error
+
+
 class SchoolGroup(models.Model):
     """A *scholengroep* or *scholengemeenschap*: schools that pool ICT work."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    # Who of the group's people may log in with Microsoft or Google (teams.social);
+    # empty allows any verified address of theirs.
+    signin_domains = models.TextField(
+        _("e-mail domains for logging in with Microsoft or Google"),
+        blank=True,
+        validators=[validate_domains],
+        help_text=_(
+            "One per line, such as school.be. When filled in, the people of this school "
+            "group log in with Microsoft or Google only with an address of these domains."
+        ),
+    )
+    signin_tenants = models.TextField(
+        _("Microsoft tenants and Google Workspace domains"),
+        blank=True,
+        validators=[validate_tenants],
+        help_text=_(
+            "One per line: Microsoft Entra tenant ids (tid) or Google Workspace domains (hd). "
+            "When filled in, the people of this school group log in with Microsoft or Google "
+            "only with an account of these."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -124,6 +181,24 @@ class SchoolGroup(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("teams:group", args=[self.pk])
+
+    def clean(self) -> None:
+        self.signin_domains = "\n".join(_entries(self.signin_domains))
+        self.signin_tenants = "\n".join(_entries(self.signin_tenants))
+
+    def accepts_signin(self, *, email: str, hosted_domain: str = "", tenant: str = "") -> bool:
+        """Whether a provider login of one of the group's people may go on.
+
+        ``email`` is the verified address of the ID token; ``hosted_domain`` its
+        Google ``hd`` claim and ``tenant`` its Microsoft ``tid`` claim (both
+        signed by the provider; "" when absent). Domains match exactly.
+        """
+        domains = _entries(self.signin_domains)
+        if domains and email.rpartition("@")[2].lower() not in domains:
+            return False
+        tenants = _entries(self.signin_tenants)
+        said = {value.strip().lower() for value in (hosted_domain, tenant) if value}
+        return not tenants or bool(said & set(tenants))
 
 
 class School(models.Model):

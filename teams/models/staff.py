@@ -19,6 +19,8 @@ HOURS_PER_WEEK_FULL_TIME = Decimal(38)
 WEEKS_PER_SCHOOL_YEAR = Decimal(37)
 HOURS_PER_YEAR_FULL_TIME = HOURS_PER_WEEK_FULL_TIME * WEEKS_PER_SCHOOL_YEAR
 MAX_BUDGET_HOURS = Decimal(2000)
+# The longest e-mail address stored (Django's EmailField); forms that take one say so too.
+EMAIL_MAX_LENGTH = 254
 
 
 class BudgetUnit(models.TextChoices):
@@ -117,7 +119,7 @@ class StaffMember(models.Model):
 
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
-    email = models.EmailField(_("e-mail"), blank=True)
+    email = models.EmailField(_("e-mail"), max_length=EMAIL_MAX_LENGTH, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

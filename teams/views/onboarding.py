@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -42,6 +43,10 @@ REASONS = {
     "withdrawn": gettext_lazy("This invitation was withdrawn."),
     "replaced": gettext_lazy("A newer invitation was sent: use the link in the latest e-mail."),
     "invalid": gettext_lazy("This link is not valid. Check that you copied it completely."),
+    "account": gettext_lazy(
+        "There is already an account for this e-mail address. Log in with it; if you forgot "
+        "its password, choose a new one from the login page."
+    ),
 }
 
 
@@ -348,6 +353,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = ThrottledPasswordResetForm
     success_url = reverse_lazy("password_reset_done")
 
-    def form_valid(self, form: ThrottledPasswordResetForm) -> HttpResponse:  # type: ignore[override]
-        form.client_ip = self.request.META.get("REMOTE_ADDR", "")
-        return super().form_valid(form)
+    def get_form_kwargs(self) -> dict[str, Any]:
+        # The real client behind the reverse proxies, as axes counts it.
+        return super().get_form_kwargs() | {"client_ip": get_client_ip_address(self.request) or ""}
+
+    def form_invalid(self, form: ThrottledPasswordResetForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_invalid(form)
+        if form.limit_reached:
+            response.status_code = 429
+        return response

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from teams import invitations
-from teams.models import AccountSettings, Invitation, Membership
+from teams.models import AccountSettings, Invitation, Membership, Post, School, StaffMember
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Zonnebloem-Fiets-77"
@@ -236,3 +236,146 @@ def test_a_used_link_answers_in_english_too(client, world):
     client.logout()
     client.cookies["django_language"] = "en"
     assert "already been used" in client.get(path_of(link)).content.decode()
+
+
+# --- Addresses that already have an account -------------------------------------------------
+
+
+def give_address(member, email):
+    member.email = email
+    member.save(update_fields=["email"])
+    return member
+
+
+def test_inviting_an_address_with_an_account_elsewhere_answers_like_any_invitation(client, world):
+    """The director cannot tell from the answer that the address has an account."""
+    world.stranger.email = "directeur@elders.test"
+    world.stranger.save()
+    taken = give_address(world.staff[0], "Directeur@Elders.test")
+    fresh = give_address(world.staff[1], "nieuw@school.test")
+    answers, shown = [], []
+    for member in (taken, fresh):
+        answers.append(invite(client, world, member))
+        shown.append(client.get(answers[-1]["Location"]).content.decode())
+    assert [answer.status_code for answer in answers] == [302, 302]
+    assert "Er is een uitnodiging verstuurd naar Directeur@Elders.test" in shown[0]
+    assert "Er is een uitnodiging verstuurd naar nieuw@school.test" in shown[1]
+    assert "account" not in shown[0].split("uitnodiging verstuurd naar")[1][:200]
+    assert Invitation.objects.filter(staff_member__in=[taken, fresh]).count() == 2
+    assert len(mail.outbox) == 2
+    # Only the owner of the address reads that they already have an account; no link.
+    to_owner = mail.outbox[0]
+    assert to_owner.to == ["directeur@elders.test"]
+    assert "Je hebt al een ICT-team-account met dit e-mailadres" in to_owner.body
+    assert "/welcome/" not in to_owner.body
+    assert "/login/" in to_owner.body
+    assert "/welcome/" in mail.outbox[1].body
+
+
+def test_no_link_makes_a_second_account_for_a_platform_administrators_address(client, world):
+    admin = User.objects.create_superuser(
+        "beheerder", email="Beheer@Platform.test", password="Admin-Pass-987"
+    )
+    member = give_address(world.staff[0], "beheer@platform.test")
+    assert invite(client, world, member).status_code == 302
+    invitation = Invitation.objects.get(staff_member=member)
+    assert invitation.email == "beheer@platform.test"
+    # Even a link to this invitation (as an earlier e-mail could have held) makes nothing.
+    link = reverse("accept_invitation", args=[invitations.make_token(invitation)])
+    client.logout()
+    page = client.get(link)
+    assert page.status_code == 410
+    assert "Er is al een account voor dit e-mailadres" in page.content.decode()
+    response = client.post(link, {"new_password1": PASSWORD, "new_password2": PASSWORD})
+    assert response.status_code == 410
+    assert list(User.objects.filter(email__iexact="beheer@platform.test")) == [admin]
+    assert "_auth_user_id" not in client.session
+    with pytest.raises(invitations.InvalidInvitation):
+        invitations.accept(invitation=invitation, password=PASSWORD)
+    member.refresh_from_db()
+    assert member.user is None
+
+
+@pytest.mark.parametrize(
+    "existing",
+    [
+        {"username": "Ann.Peeters@School.test"},  # the address as user name, other case
+        {"username": "ann", "email": "ANN.PEETERS@school.test"},
+        {"username": "ann", "email": "ann.peeters@school.test", "is_active": False},
+    ],
+)
+def test_acceptance_never_makes_a_second_account_for_an_address(client, world, existing):
+    member = give_address(world.staff[0], "ann.peeters@school.test")
+    invite(client, world, member)
+    invitation = Invitation.objects.get(staff_member=member)
+    User.objects.create_user(**existing)  # made after the invitation was sent
+    accounts = User.objects.count()
+    link = "http://testserver" + invitations.accept_url(invitation)
+    response = accept(client, link)
+    assert response.status_code == 410
+    assert User.objects.count() == accounts
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+
+
+def test_a_sister_schools_person_becomes_the_new_schools_director_without_a_double(client, world):
+    """A new school's director who works in a sister school is that same person."""
+    omer = world.other_staff
+    people = StaffMember.objects.count()
+    client.force_login(world.group_admin)
+    response = client.post(
+        reverse("teams:group_school_new", args=[world.group.pk]),
+        {
+            "name": "School D",
+            "email": omer.email.upper(),
+            "first_name": "Iemand",
+            "last_name": "Anders",
+            "language": "nl",
+        },
+    )
+    assert response.status_code == 302
+    school = School.objects.get(name="School D")
+    assert StaffMember.objects.count() == people
+    omer.refresh_from_db()
+    assert (omer.first_name, omer.last_name) == ("Omer", "B")  # names are not the newcomer's
+    assert omer.appointments.get(school=school).post == Post.DIRECTOR
+    assert Invitation.objects.get(school=school).staff_member == omer
+    accept(client, link_from_mail(mail.outbox[-1]))
+    omer.refresh_from_db()
+    assert Membership.objects.filter(user=omer.user, school=school, kind="director").exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_invitations_of_one_address_accepted_at_once_make_one_account(world):
+    from tests.test_postgres import at_once
+
+    member = world.staff[0]
+    appoint_in(member, world.other)
+    pending = [
+        Invitation.objects.create(school=school, staff_member=member, email=member.email)
+        for school in (world.school, world.other)
+    ]
+    for _ in range(10):
+        User.objects.filter(email=member.email).delete()
+        Invitation.objects.filter(pk__in=[i.pk for i in pending]).update(accepted_at=None)
+        results = at_once(
+            *[
+                lambda i=invitation: invitations.accept(invitation=i, password=PASSWORD)
+                for invitation in pending
+            ]
+        )
+        made = [result for result in results if isinstance(result, User)]
+        assert len(made) == 1, results
+        assert all(
+            isinstance(result, (User, invitations.InvalidInvitation)) for result in results
+        ), results
+        assert User.objects.filter(email=member.email).count() == 1
+        member.refresh_from_db()
+        assert member.user == made[0]
+
+
+def appoint_in(member, school):
+    from tests.teams.factories import appoint
+
+    return appoint(member, school)

@@ -78,20 +78,28 @@ def test_platform_admin_creates_a_stand_alone_school(client, platform_admin, cat
     assert SchoolTask.objects.filter(school=school).count() == 2  # a school alone takes them all
 
 
-def test_existing_account_address_writes_nothing(client, platform_admin, catalogue, world):
+def test_an_address_with_an_account_is_invited_like_any_other(client, platform_admin, catalogue):
+    """No "there is already an account" answer, and no second account for the address."""
     client.force_login(platform_admin)
     response = client.post(
         reverse("teams:school_new"), {"name": "Dubbel", "email": "Directeur.A", **NEWCOMER}
     )
     assert response.status_code == 200  # not an e-mail address: a form error
-    UserFactory(username="bezet@school.test")
-    response = client.post(
-        reverse("teams:school_new"),
-        {"name": "Dubbel", "email": "bezet@school.test", **NEWCOMER},
-    )
-    assert "Er bestaat al een account voor bezet@school.test" in response.content.decode()
     assert not School.objects.filter(name="Dubbel").exists()
-    assert not mail.outbox
+    owner = UserFactory(username="bezet", email="Bezet@School.test")
+    answers = {}
+    for name, email in (("Dubbel", "bezet@school.test"), ("Vrij", "vrij@school.test")):
+        response = client.post(
+            reverse("teams:school_new"), {"name": name, "email": email, **NEWCOMER}
+        )
+        assert response.status_code == 302
+        answers[name] = client.get(response["Location"]).content.decode()
+    assert "Dubbel is aangemaakt en bezet@school.test is uitgenodigd" in answers["Dubbel"]
+    assert "Vrij is aangemaakt en vrij@school.test is uitgenodigd" in answers["Vrij"]
+    to_owner = mail.outbox[0]
+    assert to_owner.to == ["bezet@school.test"]
+    assert "/welcome/" not in to_owner.body
+    assert list(User.objects.filter(email__iexact="bezet@school.test")) == [owner]
 
 
 @pytest.mark.parametrize("who", ["director", "coordinator", "staff_user", "group_admin"])
