@@ -6,6 +6,7 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from teams import rights, services
 from teams.models import Appointment, Membership, StaffMember
@@ -87,3 +88,25 @@ def test_a_director_demoting_while_the_other_ends_their_appointment(world):  # n
         assert directors == 1, f"run {run}: {directors} directors"
         assert len(refusals) == 1 and refusals[0] in REFUSALS, (run, refusals)
 
+
+def test_the_admin_deleting_a_director_while_the_other_ends_an_appointment(
+    world,  # noqa: F811
+    admin_client,
+):
+    for run in range(RUNS):
+        bert, _carla, _bert_account, carla_account = two_directors(world)
+        carlas = Membership.objects.get(user=carla_account, school=world.school)
+        url = reverse("admin:teams_membership_delete", args=[carlas.pk])
+        results = at_once(
+            lambda: admin_client.post(url, {"post": "yes"}),  # noqa: B023
+            ending(world, bert, by=carla_account),
+        )
+        deleted = Membership.objects.filter(pk=carlas.pk).exists() is False
+        ended = not Appointment.objects.get(staff_member=bert, school=world.school).is_active
+        assert Membership.objects.filter(school=world.school, kind="director").count() == 1, run
+        assert deleted != ended, run  # exactly one of the two went through
+        if deleted:
+            assert isinstance(results[1], ValidationError), run
+            assert results[1].messages[0] in REFUSALS
+        else:
+            assert results[0]["Location"].endswith(f"/membership/{carlas.pk}/change/"), run
