@@ -5,11 +5,14 @@ fetches schools, tasks and staff through the helpers here, so that anything
 outside the account's schools answers 404, and every list is scoped the
 same way. There is no second permission system: views and templates ask
 :func:`access_for` (``can_manage_school``, ``can_manage_task`` ...) directly.
+Who may act on whom goes by :class:`Rank`: nobody ends the appointment of,
+or changes the rights of, someone with more rights than themselves.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
@@ -32,16 +35,30 @@ Kind = Membership.Kind
 AnyUser = User | AnonymousUser
 
 
+class Rank(IntEnum):
+    """How many rights an account has in one school. Nobody ends the appointment of, or
+    takes rights from, someone of a higher rank."""
+
+    NONE = 0
+    STAFF = 1
+    COORDINATOR = 2
+    DIRECTOR = 3
+    GROUP_ADMIN = 4
+    PLATFORM_ADMIN = 5
+
+
 @dataclass(frozen=True)
 class Access:
     """What one account may do, read once per request from its memberships."""
 
     managed_school_ids: frozenset[int] = frozenset()
     member_school_ids: frozenset[int] = frozenset()
+    director_school_ids: frozenset[int] = frozenset()
     admin_group_ids: frozenset[int] = frozenset()
     group_school_ids: frozenset[int] = frozenset()
     is_department: bool = False
     is_superuser: bool = False
+    is_platform_admin: bool = False
 
     @property
     def visible_school_ids(self) -> frozenset[int]:
@@ -64,12 +81,44 @@ class Access:
             return self.can_manage_group(task.school_group_id)
         return task.school_id is not None and self.can_manage_school(task.school_id)
 
+    def can_direct(self, school_id: int) -> bool:
+        """Whether the account gives and takes managing rights in the school: its directors,
+        the administrators of its school group (also to repair a school that lost its
+        director), and platform administrators."""
+        return (
+            self.is_superuser
+            or school_id in self.group_school_ids
+            or school_id in self.director_school_ids
+        )
+
+    def rank_in(self, school_id: int) -> Rank:
+        if self.is_platform_admin:
+            return Rank.PLATFORM_ADMIN
+        for rank, school_ids in (
+            (Rank.GROUP_ADMIN, self.group_school_ids),
+            (Rank.DIRECTOR, self.director_school_ids),
+            (Rank.COORDINATOR, self.managed_school_ids),
+            (Rank.STAFF, self.member_school_ids),
+        ):
+            if school_id in school_ids:
+                return rank
+        return Rank.NONE
+
 
 def access_for(user: AnyUser) -> Access:
     """The account's access, cached on the user object for the rest of the request."""
     cached = getattr(user, "_ictteam_access", None)
     if cached is not None:
         return cached
+    access = read_access(user)
+    if user.is_authenticated:
+        user._ictteam_access = access  # type: ignore[union-attr,attr-defined]
+    return access
+
+
+def read_access(user: AnyUser) -> Access:
+    """The account's access as the database holds it now, never cached: for a check made
+    again under a lock, when another change may have come in since the request began."""
     if not user.is_authenticated:
         return Access()
     rows = list(
@@ -81,16 +130,16 @@ def access_for(user: AnyUser) -> Access:
         if admin_groups
         else frozenset()
     )
-    access = Access(
+    return Access(
         managed_school_ids=frozenset(s for k, s, _ in rows if k in Membership.MANAGING_KINDS),
         member_school_ids=frozenset(s for k, s, _ in rows if k == Kind.STAFF),
+        director_school_ids=frozenset(s for k, s, _ in rows if k == Kind.DIRECTOR),
         admin_group_ids=admin_groups,
         group_school_ids=group_schools,
         is_department=any(kind == Kind.DEPARTMENT for kind, _, _ in rows),
         is_superuser=user.is_superuser,
+        is_platform_admin=user.is_superuser or user.is_staff,
     )
-    user._ictteam_access = access  # type: ignore[union-attr,attr-defined]
-    return access
 
 
 def visible_schools(user: AnyUser) -> QuerySet[School]:
@@ -195,14 +244,55 @@ def get_occurrence(user: AnyUser, pk: int) -> Occurrence:
 
 
 def can_direct_school(user: AnyUser, school: School) -> bool:
-    """Whether the account may give and take managing rights in ``school``: its directors,
-    the administrators of its school group, and platform administrators."""
-    rights = access_for(user)
-    if rights.is_superuser or school.pk in rights.group_school_ids:
-        return True
-    return Membership.objects.filter(
-        user_id=user.pk or 0, school=school, kind=Kind.DIRECTOR
-    ).exists()
+    """Whether the account may give and take managing rights in ``school``
+    (:meth:`Access.can_direct`)."""
+    return access_for(user).can_direct(school.pk)
+
+
+def rank_of(member: StaffMember, school: School) -> Rank:
+    """The rank in ``school`` of a person's account, as the database holds it now; a person
+    without an account ranks as staff."""
+    if member.user is None:
+        return Rank.STAFF
+    return max(read_access(member.user).rank_in(school.pk), Rank.STAFF)
+
+
+def may_act_on(user: AnyUser, member: StaffMember, school: School, *, fresh: bool = False) -> bool:
+    """Whether the account may end ``member``'s appointment in ``school`` or change their
+    rights there as far as rank goes: never someone with more rights than itself
+    (staff < coordinator < director < school group administrator < platform administrator).
+
+    ``fresh`` reads the account's own rights again instead of the request's copy: services
+    check once more under the school's lock.
+    """
+    return _outranks_or_equals(_rights(user, fresh), member, school)
+
+
+def may_end_appointment(
+    user: AnyUser, member: StaffMember, school: School, *, fresh: bool = False
+) -> bool:
+    """Whether the account may take ``member`` off ``school``'s staff: it manages the school
+    and the person has no more rights there than it has (:func:`may_act_on`)."""
+    rights = _rights(user, fresh)
+    return rights.can_manage_school(school.pk) and _outranks_or_equals(rights, member, school)
+
+
+def may_change_rights(
+    user: AnyUser, member: StaffMember, school: School, *, fresh: bool = False
+) -> bool:
+    """Whether the account may give or take ``member``'s rights in ``school``: it directs the
+    school (:meth:`Access.can_direct`) and the person has no more rights there than it has
+    (:func:`may_act_on`)."""
+    rights = _rights(user, fresh)
+    return rights.can_direct(school.pk) and _outranks_or_equals(rights, member, school)
+
+
+def _rights(user: AnyUser, fresh: bool) -> Access:
+    return read_access(user) if fresh else access_for(user)
+
+
+def _outranks_or_equals(rights: Access, member: StaffMember, school: School) -> bool:
+    return rank_of(member, school) <= rights.rank_in(school.pk)
 
 
 def require_platform_admin(user: AnyUser) -> None:

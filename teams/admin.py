@@ -4,19 +4,35 @@ Every change that moves hours marks the schools for new figures, as the
 services do; an assignment can only go to someone who works where its task
 belongs, and its version rises with each change. The stored figures are
 derived data: they can be looked at, never edited.
+
+A school keeps a director here too: changing or deleting a membership,
+deleting an account, and ending or deleting an appointment are refused
+with a message when they would take a school's last director, under the
+same lock as the pages (:func:`teams.rights.keep_a_director`). Ending or
+deleting an appointment takes the school's rights from the account, as
+ending it on the staff page does.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import rights, services
 from .access import staff_for_task
 from .models import (
     Appointment,
@@ -37,6 +53,61 @@ from .models import (
     WorkloadSnapshot,
 )
 from .workload import mark_changed, schools_of
+
+
+class KeepsADirector(admin.ModelAdmin):
+    """An admin whose deletions can take director rights from schools: a deletion that would
+    leave a school without a director is refused with a message, on the page and in the
+    "delete selected" action."""
+
+    def directors_taken(self, objects: list[Any]) -> dict[int, set[int]]:
+        """Per school id, the accounts whose rights there deleting ``objects`` takes."""
+        raise NotImplementedError
+
+    def refusal(self, objects: list[Any]) -> str | None:
+        """Lock the schools concerned (in one order, so two deletions cannot deadlock) and
+        say why deleting ``objects`` is refused, or ``None``. Call inside the transaction
+        that deletes them."""
+        try:
+            for school_id, users in sorted(self.directors_taken(objects).items()):
+                rights.keep_a_director(school=school_id, losing=users)
+        except ValidationError as error:
+            return error.messages[0]
+        return None
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        with transaction.atomic():
+            obj = self.get_object(request, unquote(object_id))
+            refusal = self.refusal([obj]) if obj is not None else None
+            if obj is not None and refusal is not None:
+                self.message_user(request, refusal, messages.ERROR)
+                opts = self.opts
+                return redirect(
+                    reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+                )
+            return super().delete_view(request, object_id, extra_context)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions: dict[str, Any] = super().get_actions(request)
+        if "delete_selected" in actions:
+            _action, name, description = actions["delete_selected"]
+            actions[name] = (delete_keeping_a_director, name, description)
+        return actions
+
+
+def delete_keeping_a_director(
+    modeladmin: KeepsADirector, request: HttpRequest, queryset: QuerySet[Any]
+) -> HttpResponse | None:
+    """Django's "delete selected", refused (before the confirmation and again when deleting)
+    when it would leave a school without a director."""
+    with transaction.atomic():
+        refusal = modeladmin.refusal(list(queryset))
+        if refusal is not None:
+            modeladmin.message_user(request, refusal, messages.ERROR)
+            return None
+        return delete_selected(modeladmin, request, queryset)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -107,18 +178,47 @@ class SchoolAdmin(admin.ModelAdmin):
         services.mark_from_now(services.group_schools(obj))
 
 
+class AppointmentFormSet(BaseInlineFormSet):
+    """A person's appointments; one that was current and is now inactive, deleted or moved
+    to another school has ended there."""
+
+    def ended_school_ids(self) -> list[int]:
+        ended = set()
+        for form in self.initial_forms:
+            if not form.initial.get("is_active") or not hasattr(form, "cleaned_data"):
+                continue
+            data = form.cleaned_data
+            school = data.get("school")
+            moved = school is not None and school.pk != form.initial["school"]
+            if data.get("DELETE") or not data.get("is_active") or moved:
+                ended.add(form.initial["school"])
+        return sorted(ended)
+
+    def clean(self) -> None:
+        super().clean()
+        for school_id in self.ended_school_ids():
+            rights.keep_a_director(school=school_id, losing=[self.instance.user_id])
+
+
 class AppointmentInline(admin.TabularInline):
     model = Appointment
+    formset = AppointmentFormSet
     extra = 0
     autocomplete_fields = ["school"]
 
 
 @admin.register(StaffMember)
-class StaffMemberAdmin(admin.ModelAdmin):
+class StaffMemberAdmin(KeepsADirector):
     list_display = ["last_name", "first_name", "email", "user"]
     search_fields = ["first_name", "last_name", "email"]
     inlines = [AppointmentInline]
     raw_id_fields = ["user"]
+
+    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+        if isinstance(formset, AppointmentFormSet):
+            for school in School.objects.filter(pk__in=formset.ended_school_ids()):
+                rights.revoke_school_access(member=form.instance, school=school)
+        super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
         # An appointment started or ended moves the person's group-level hours.
@@ -126,13 +226,78 @@ class StaffMemberAdmin(admin.ModelAdmin):
         schools = {a.school for a in form.instance.appointments.select_related("school")}
         services.mark_from_now(sorted({pk for s in schools for pk in services.group_schools(s)}))
 
+    def directors_taken(self, objects: list[StaffMember]) -> dict[int, set[int]]:
+        # Deleting a person ends their appointments (see delete_model).
+        taken: dict[int, set[int]] = {}
+        for school_id, user_id in (
+            Appointment.objects.current()
+            .filter(staff_member__in=objects, staff_member__user__isnull=False)
+            .values_list("school_id", "staff_member__user_id")
+        ):
+            taken.setdefault(school_id, set()).add(user_id)
+        return taken
+
+    def delete_model(self, request: HttpRequest, obj: StaffMember) -> None:
+        # As ending each current appointment does, the account leaves those schools.
+        here = Appointment.objects.current().filter(staff_member=obj).values("school_id")
+        for school in School.objects.filter(pk__in=here).order_by("pk"):
+            rights.revoke_school_access(member=obj, school=school)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[StaffMember]) -> None:
+        for member in queryset:
+            self.delete_model(request, member)
+
+
+class MembershipAdminForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["user", "kind", "school", "school_group"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        before = (
+            Membership.objects.filter(pk=self.instance.pk, kind=Membership.Kind.DIRECTOR)
+            .values_list("user_id", "school_id")
+            .first()
+        )
+        if before is not None:
+            user, school = data.get("user"), data.get("school")
+            after = (getattr(user, "pk", None), getattr(school, "pk", None))
+            if data.get("kind") != Membership.Kind.DIRECTOR or after != before:
+                rights.keep_a_director(school=before[1], losing=[before[0]])
+        return data
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(KeepsADirector):
     list_display = ["user", "kind", "school", "school_group"]
     list_filter = ["kind"]
     search_fields = ["user__username", "school__name", "school_group__name"]
     raw_id_fields = ["user"]
+    form = MembershipAdminForm
+
+    def directors_taken(self, objects: list[Membership]) -> dict[int, set[int]]:
+        return _directors_by_school(objects)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountAdmin(KeepsADirector, UserAdmin):
+    """Django's own account pages; deleting an account deletes its memberships."""
+
+    def directors_taken(self, objects: list[User]) -> dict[int, set[int]]:
+        return _directors_by_school(Membership.objects.filter(user__in=objects))
+
+
+def _directors_by_school(memberships: Iterable[Membership]) -> dict[int, set[int]]:
+    taken: dict[int, set[int]] = {}
+    for membership in memberships:
+        if membership.kind == Membership.Kind.DIRECTOR and membership.school_id:
+            taken.setdefault(membership.school_id, set()).add(membership.user_id)
+    return taken
 
 
 @admin.register(Role)

@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.formats import number_format
@@ -411,18 +412,28 @@ def save_staff_member(
         set_roles(member=member, school=school, school_year=school_year, roles=data.roles)
 
 
-def end_appointment(*, member: StaffMember, school: School, school_year: SchoolYear) -> None:
+def end_appointment(
+    *,
+    member: StaffMember,
+    school: School,
+    school_year: SchoolYear,
+    by: User | AnonymousUser | None = None,
+) -> None:
     """Take someone off a school's staff: a leaver.
 
     Their account loses every right in the school at once (rights are read on
     each request, so open sessions lose the school too). Their assignments stay
     on the board, shown as needing a new person, and the history keeps who did
-    what. Refused for the school's last director.
+    what. Refused for the school's last director, and, given the account acting
+    as ``by``, unless it may end this person's appointment: it manages the
+    school and the person has no more rights there than it has
+    (:func:`teams.access.may_end_appointment`). Pass ``by`` for every act of a
+    signed-in person; a run from the command line passes none.
     """
     from .rights import revoke_school_access
 
     with transaction.atomic():
-        revoke_school_access(member=member, school=school)
+        revoke_school_access(member=member, school=school, by=by)
         Appointment.objects.filter(staff_member=member, school=school).update(is_active=False)
     mark_changed(group_schools(school), school_year)
 

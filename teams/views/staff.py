@@ -136,7 +136,8 @@ def staff_detail(request: HttpRequest, school_id: int, member_id: int) -> HttpRe
             ).select_related("role"),
             "appointment": Appointment.objects.filter(staff_member=member, school=school).first(),
             "can_manage": access.access_for(request.user).can_manage_school(school.pk),
-            "can_direct": access.can_direct_school(request.user, school),
+            "can_change_rights": access.may_change_rights(request.user, member, school),
+            "can_end": access.may_end_appointment(request.user, member, school),
             "invitation": invitations.pending_state_by_member(school).get(member.pk),
             "rights": rights.rights_of(member, school),
             "rights_choices": rights.RIGHTS,
@@ -177,10 +178,12 @@ def _edit_form(
     data: QueryDict | None = None,
 ) -> StaffForm:
     form = StaffForm(data, roles=Role.objects.available_to(school), school=school, initial=initial)
+    # Disabled fields keep their initial values, whatever is posted.
     if not access.can_edit_person(request.user, member):
-        # Disabled fields keep their initial values, whatever is posted.
         for name in ("first_name", "last_name", "email"):
             form.fields[name].disabled = True
+    if not access.may_act_on(request.user, member, school):
+        form.fields["post"].disabled = True
     return form
 
 
@@ -245,9 +248,11 @@ def _saved_summary(initial: dict[str, Any], school: School) -> dict[str, Any]:
 def staff_remove(request: HttpRequest, school_id: int, member_id: int) -> HttpResponse:
     school = access.get_school(request.user, school_id, manage=True)
     member = access.get_staff_member(request.user, school, member_id)
+    if not access.may_end_appointment(request.user, member, school):
+        raise PermissionDenied
     year = SchoolYear.from_param(request.POST.get("year"))
     try:
-        services.end_appointment(member=member, school=school, school_year=year)
+        services.end_appointment(member=member, school=school, school_year=year, by=request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         url = reverse("teams:staff_detail", args=[school.pk, member.pk])

@@ -197,3 +197,84 @@ def test_access_is_decided_only_by_teams_access(world, settings):
     assert not any(app.startswith("rules") for app in settings.INSTALLED_APPS)
     assert not any(backend.startswith("rules.") for backend in settings.AUTHENTICATION_BACKENDS)
     assert not world.director.has_perm("teams.manage_school", world.school)
+
+
+# --- Directing a school and rank ---------------------------------------------------------------
+
+# Each account's rank in school A: staff < coordinator < director < school group
+# administrator < platform administrator; the outsider and the stranger have none there.
+RANKS = {
+    "director": "DIRECTOR",
+    "coordinator": "COORDINATOR",
+    "staff_user": "STAFF",
+    "group_admin": "GROUP_ADMIN",
+    "outsider": "NONE",
+    "stranger": "NONE",
+}
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_rank_and_directing_are_read_with_the_one_query(world, who, django_assert_num_queries):
+    from django.contrib.auth.models import User
+
+    from teams.access import Rank, access_for, can_direct_school
+
+    user = User.objects.get(pk=getattr(world, who).pk)
+    # The memberships, and for a group administrator the group's schools.
+    with django_assert_num_queries(2 if who == "group_admin" else 1):
+        rights = access_for(user)
+    with django_assert_num_queries(0):
+        assert rights.rank_in(world.school.pk) == Rank[RANKS[who]]
+        directs = can_direct_school(user, world.school)
+    assert directs == (who in ("director", "group_admin"))
+    assert (world.school.pk in rights.director_school_ids) == (who == "director")
+    assert (world.other.pk in rights.director_school_ids) == (who == "outsider")
+
+
+def test_a_platform_administrator_outranks_everyone(world, admin_user):
+    from teams.access import Rank, access_for
+
+    assert access_for(admin_user).rank_in(world.school.pk) == Rank.PLATFORM_ADMIN
+    world.staff_user.is_staff = True  # a staff user of the site, without superuser rights
+    assert access_for(world.staff_user).rank_in(world.school.pk) == Rank.PLATFORM_ADMIN
+
+
+# Whether each account (rows) may end the appointment of, or change the rights of, a person
+# in school A whose account has the rights in the columns (and someone without an account).
+TARGETS = ["director", "coordinator", "staff", "group_admin", "no account"]
+MAY_ACT = {
+    "director":    [True, True, True, False, True],
+    "coordinator": [False, True, True, False, True],
+    "staff_user":  [False, False, True, False, True],
+    "group_admin": [True, True, True, True, True],
+    "outsider":    [False, False, False, False, False],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("who", MAY_ACT)
+@pytest.mark.parametrize("target", range(len(TARGETS)))
+def test_nobody_acts_on_someone_with_more_rights(world, who, target):
+    from teams.access import may_act_on, may_change_rights, may_end_appointment
+    from teams.models import Membership
+
+    from .conftest import member
+    from .factories import StaffMemberFactory, appoint
+
+    person = appoint(StaffMemberFactory(first_name="Doris", last_name="D"), world.school)
+    kind = TARGETS[target]
+    if kind != "no account":
+        in_school = {"school": world.school} if kind != "group_admin" else {"group": world.group}
+        person.user = member(kind, "doelwit", **in_school)
+        person.save()
+        if kind == "group_admin":
+            Membership.objects.create(user=person.user, kind="staff", school=world.school)
+    user = getattr(world, who)
+    allowed = MAY_ACT[who][target]
+    assert may_act_on(user, person, world.school) == allowed
+    assert may_act_on(user, person, world.school, fresh=True) == allowed
+    assert may_end_appointment(user, person, world.school) == (
+        allowed and who in ("director", "coordinator")
+    )
+    assert may_change_rights(user, person, world.school) == (
+        allowed and who in ("director", "group_admin")
+    )

@@ -160,7 +160,7 @@ WRITE = {
     "resend":   [302, 302, 403, 403, 404, 404],
     "withdraw": [302, 302, 403, 403, 404, 404],
     "import":   [200, 200, 403, 403, 404, 404],
-    "rights":   [302, 403, 403, 403, 404, 404],
+    "rights":   [302, 403, 403, 302, 404, 404],
     "end":      [302, 302, 403, 403, 404, 404],
 }  # fmt: skip
 
@@ -218,3 +218,158 @@ def test_ending_an_appointment_withdraws_the_open_invitation(client, world):
     )
     assert response.status_code == 410
     assert not User.objects.filter(username=member.email).exists()
+
+
+# --- Nobody acts on someone with more rights; a school group repairs a school -----------------
+
+
+def second_director(world):
+    """Carla (account leerkracht.a) becomes a second director of school A, in post too."""
+    Membership.objects.filter(user=world.staff_user, school=world.school).update(kind="director")
+    Appointment.objects.filter(staff_member=world.staff[2]).update(post="director")
+    return world.staff[2]
+
+
+def test_a_coordinator_cannot_end_a_directors_appointment(client, world):
+    carla = second_director(world)
+    client.force_login(world.coordinator)
+    detail = client.get(reverse("teams:staff_detail", args=[world.school.pk, carla.pk]))
+    assert "Carla A werkt hier niet meer" not in detail.content.decode()
+    response = client.post(reverse("teams:staff_remove", args=[world.school.pk, carla.pk]))
+    assert response.status_code == 403
+    assert Appointment.objects.get(staff_member=carla, school=world.school).is_active
+    assert Membership.objects.get(user=world.staff_user, school=world.school).kind == "director"
+    # The rights page answers the same.
+    response = client.post(rights_url(world, carla), {"kind": "staff"})
+    assert response.status_code == 403
+    assert Membership.objects.get(user=world.staff_user, school=world.school).kind == "director"
+
+
+def test_a_coordinator_still_ends_a_teachers_appointment(client, world):
+    client.force_login(world.coordinator)
+    bert = world.staff[1]
+    detail = client.get(reverse("teams:staff_detail", args=[world.school.pk, bert.pk]))
+    assert "Bert A werkt hier niet meer" in detail.content.decode()
+    client.post(reverse("teams:staff_remove", args=[world.school.pk, bert.pk]))
+    assert not Appointment.objects.get(staff_member=bert, school=world.school).is_active
+
+
+def test_a_coordinator_cannot_change_a_directors_post(client, world):
+    carla = second_director(world)
+    client.force_login(world.coordinator)
+    url = reverse("teams:staff_edit", args=[world.school.pk, carla.pk])
+    form = client.get(url).context["form"]
+    assert form.fields["post"].disabled
+    data = {
+        "first_name": "Carla", "last_name": "A", "email": carla.email, "post": "teacher",
+        "budget": "", "budget_unit": "year", "state": form.initial["state"],
+        "year": world.year.start_year,
+    }  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    assert Appointment.objects.get(staff_member=carla, school=world.school).post == "director"
+
+
+def test_a_director_ends_another_directors_appointment(client, world):
+    carla = second_director(world)
+    client.force_login(world.director)
+    response = client.post(
+        reverse("teams:staff_remove", args=[world.school.pk, carla.pk]), follow=True
+    )
+    assert "Carla A werkt niet meer in deze school" in response.content.decode()
+    assert not Membership.objects.filter(user=world.staff_user, school=world.school).exists()
+
+
+def test_a_director_cannot_act_on_the_school_group_administrator(client, world):
+    """The group's administrator also teaches in school A, as plain staff there."""
+    bert = world.staff[1]
+    bert.user = world.group_admin
+    bert.save()
+    Membership.objects.create(user=world.group_admin, kind="staff", school=world.school)
+    client.force_login(world.director)
+    detail = client.get(reverse("teams:staff_detail", args=[world.school.pk, bert.pk]))
+    page = detail.content.decode()
+    assert "Rechten opslaan" not in page and "Bert A werkt hier niet meer" not in page
+    assert client.post(rights_url(world, bert), {"kind": "coordinator"}).status_code == 403
+    url = reverse("teams:staff_remove", args=[world.school.pk, bert.pk])
+    assert client.post(url).status_code == 403
+    assert Appointment.objects.get(staff_member=bert, school=world.school).is_active
+    assert Membership.objects.get(user=world.group_admin, school=world.school).kind == "staff"
+
+
+def test_a_platform_administrator_outranks_a_director(client, world):
+    world.staff_user.is_staff = True
+    world.staff_user.save()
+    client.force_login(world.director)
+    url = reverse("teams:staff_remove", args=[world.school.pk, world.staff[2].pk])
+    assert client.post(url).status_code == 403
+    assert Appointment.objects.get(staff_member=world.staff[2], school=world.school).is_active
+
+
+def lose_the_director(world):
+    """School A without a director, as the race between two directors used to leave it."""
+    Membership.objects.filter(school=world.school, kind="director").delete()
+
+
+def test_a_school_group_administrator_repairs_a_school_without_a_director(client, world):
+    lose_the_director(world)
+    carla = world.staff[2]
+    client.force_login(world.group_admin)
+    detail = client.get(reverse("teams:staff_detail", args=[world.school.pk, carla.pk]))
+    assert detail.status_code == 200
+    assert "Rechten opslaan" in detail.content.decode()
+    response = client.post(rights_url(world, carla), {"kind": "director"}, follow=True)
+    assert "De rechten van Carla A zijn opgeslagen." in response.content.decode()
+    assert Membership.objects.get(user=world.staff_user, school=world.school).kind == "director"
+    # The new director runs the school from her next page on.
+    client.force_login(world.staff_user)
+    url = reverse("teams:staff_edit", args=[world.school.pk, world.staff[0].pk])
+    assert client.get(url).status_code == 200
+
+
+def test_the_repair_needs_an_account(client, world):
+    lose_the_director(world)
+    client.force_login(world.group_admin)
+    response = client.post(rights_url(world, world.staff[0]), {"kind": "director"}, follow=True)
+    assert "heeft nog geen account" in response.content.decode()
+    assert not Membership.objects.filter(school=world.school, kind="director").exists()
+
+
+def test_only_the_schools_own_group_repairs_it(client, world):
+    from .conftest import member
+    from .factories import SchoolGroupFactory
+
+    lose_the_director(world)
+    stranger_admin = member("group_admin", "beheer.x", group=SchoolGroupFactory())
+    for user in (stranger_admin, world.outsider, world.coordinator):
+        client.force_login(user)
+        response = client.post(rights_url(world, world.staff[2]), {"kind": "director"})
+        assert response.status_code == (403 if user == world.coordinator else 404)
+    assert not Membership.objects.filter(school=world.school, kind="director").exists()
+
+
+def test_the_services_decide_again_with_the_rights_held_now(world):
+    """Carla's pages were loaded while she was a director; another director has since made
+    her plain staff. What she sends then changes nothing."""
+    from django.core.exceptions import ValidationError
+
+    from teams import access, rights, services
+
+    carla = second_director(world)
+    assert access.may_end_appointment(world.staff_user, world.staff[0], world.school)
+    rights.set_rights(member=carla, school=world.school, kind="staff", by=world.director)
+    # The request's copy of Carla's rights still says director; the database does not.
+    assert access.access_for(world.staff_user).can_direct(world.school.pk)
+    with pytest.raises(ValidationError) as refused:
+        services.end_appointment(
+            member=world.staff[0], school=world.school, school_year=world.year, by=world.staff_user
+        )
+    assert refused.value.messages == [
+        "Met jouw rechten in School A kun je de aanstelling van Ann A niet beëindigen."
+    ]
+    with pytest.raises(ValidationError) as refused:
+        rights.set_rights(member=carla, school=world.school, kind="director", by=world.staff_user)
+    assert refused.value.messages == [
+        "Met jouw rechten in School A kun je de rechten van Carla A niet wijzigen."
+    ]
+    assert Membership.objects.get(user=world.staff_user, school=world.school).kind == "staff"
+    assert Appointment.objects.get(staff_member=world.staff[0], school=world.school).is_active
