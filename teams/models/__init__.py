@@ -1,6 +1,7 @@
 """The teams app's models, one module per area; import them from here."""
 
 from .accounts import INVITATION_VALID_FOR, AccountSettings, Invitation
+from .imports import StaffImport
 from .organisation import MAX_SIZE, Membership, School, SchoolGroup, SchoolYear, SizeMeasure
 from .reminders import (
     Digest,
@@ -70,6 +71,7 @@ __all__ = [
     "SchoolWorkload",
     "SchoolYear",
     "SizeMeasure",
+    "StaffImport",
     "StaffMember",
     "StaffRole",
     "StaffWorkload",
