@@ -3,10 +3,13 @@
 import io
 import json
 import zipfile
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from teams import identity, staff_file
 from teams.models import Appointment, Post, StaffImport, StaffMember
@@ -530,6 +533,27 @@ def test_the_director_maps_unknown_posts_in_the_preview(client, world):
     assert post_of(lies, world.school) == Post.DIRECTOR
 
 
+def test_the_preview_costs_the_same_queries_for_many_rows(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.director)
+    pages = []
+    for count in (5, 150):
+        people = [
+            appoint(StaffMemberFactory(email=f"p{count}.{i}@school.test"), world.school)
+            for i in range(count)
+        ]
+        rows = [HEADER, *[("Nieuw", p.last_name, p.email, "Directeur") for p in people]]
+        rows += [("Nog", "Iemand", f"new{count}.{i}@school.test", "Leraar") for i in range(count)]
+        record = upload(client, world, csv_bytes(rows))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(record["Location"])
+        assert len(response.context["plan"].changed) == count
+        pages.append(len(queries))
+    assert pages[0] == pages[1], pages
+
+
 def test_errors_are_shown_with_their_cells(client, world):
     client.force_login(world.director)
     data = csv_bytes([STAFF[0], ("Piet", "Peeters", "geen-adres", "leraar")])
@@ -615,6 +639,39 @@ def test_the_reading_job_gives_up_after_three_runs(world, settings):
     assert staff_import.start_job(record.pk) is None
     record.refresh_from_db()
     assert record.status == StaffImport.Status.FAILED
+
+
+def test_tidying_drops_old_previews_and_finished_imports_and_resends_stuck_reading(
+    world, django_capture_on_commit_callbacks
+):
+    from teams.jobs import tidy_staff_imports
+
+    statuses = StaffImport.Status
+    with time_machine.travel(timezone.now() - timedelta(days=31)):
+        finished = StaffImport.objects.create(
+            school=world.school, file_name="a.csv", status=statuses.APPLIED
+        )
+    with time_machine.travel(timezone.now() - timedelta(days=3)):
+        old = StaffImport.objects.create(
+            school=world.school, file_name="b.csv", status=statuses.PREVIEW, rows=[[2, "A"]]
+        )
+        stuck = StaffImport.objects.create(
+            school=world.school,
+            file_name="c.csv",
+            status=statuses.ANALYSING,
+            content=csv_bytes(STAFF),
+        )
+    fresh = StaffImport.objects.create(
+        school=world.school, file_name="d.csv", status=statuses.PREVIEW, rows=[[2, "A"]]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tidy_staff_imports() == 1
+    assert not StaffImport.objects.filter(pk=finished.pk).exists()
+    old.refresh_from_db()
+    assert (old.status, old.rows) == (statuses.CANCELLED, [])
+    assert StaffImport.objects.get(pk=fresh.pk).status == statuses.PREVIEW
+    stuck.refresh_from_db()
+    assert stuck.status == statuses.PREVIEW and len(stuck.rows) == 2  # read by the job sent again
 
 
 # --- The command ---------------------------------------------------------------------------------
