@@ -287,6 +287,8 @@ CATALOGUE_JOB_THRESHOLD_BYTES = env.int("CATALOGUE_JOB_THRESHOLD_BYTES", default
 CATALOGUE_JOB_THRESHOLD_ROWS = env.int("CATALOGUE_JOB_THRESHOLD_ROWS", default=2000)
 # Staff lists (Excel or CSV) larger than this are refused.
 STAFF_UPLOAD_MAX_BYTES = env.int("STAFF_UPLOAD_MAX_BYTES", default=2 * 1024 * 1024)
+# A staff workbook whose parsed parts unpack to more than this is read by a job.
+STAFF_JOB_THRESHOLD_BYTES = env.int("STAFF_JOB_THRESHOLD_BYTES", default=1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -340,6 +342,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     "resume-pending-catalogue-imports": {
         "task": "tasks.jobs.resume_pending_imports",
+        "schedule": 300.0,
+    },
+    "tidy-staff-imports": {
+        "task": "teams.jobs.tidy_staff_imports",
         "schedule": 300.0,
     },
     "adopt-catalogue-nightly": {

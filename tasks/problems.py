@@ -40,6 +40,10 @@ MESSAGES: dict[str, Promise] = {
         "The workbook contains XML constructs that are not allowed (document type "
         "declarations or entities)."
     ),
+    "too_many_cells": _(
+        "The sheet %(part)s of the workbook declares %(cells)s cells; at most %(limit)s are "
+        "accepted. Copy the rows you need into a new, empty workbook and upload that."
+    ),
     "too_many_rows": _("The sheet has more than %(limit)s rows; split it up."),
     "no_task_sheet": _(
         "No sheet has a task column in its first %(rows)s rows. Name the column with "

@@ -7,12 +7,15 @@ or styles part) is refused in milliseconds.
 
 The parser reads shared strings and styles whole, whatever the number of rows,
 so every XML part is capped on its own, and the unpacked size of all of them
-tells how long reading will take (``CheckedWorkbook.parsed_bytes``).
+tells how long reading will take (``CheckedWorkbook.parsed_bytes``). A caller
+that needs only a few columns may also cap the cells a sheet declares
+(``max_cells``): a small file can declare a sheet of millions of cells.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -33,6 +36,10 @@ MAX_PART_BYTES = 16 * MB
 PARSED_SUFFIXES = (".xml", ".rels", ".vml")
 XML_SNIFF_BYTES = 4096
 _UNSAFE_XML = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
+# The sheet's declared used range, near its start: <dimension ref="A1:KN5000"/>.
+_DIMENSION = re.compile(
+    rb'<(?:\w+:)?dimension\s+ref="\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?"'
+)
 
 
 @dataclass(frozen=True)
@@ -40,16 +47,20 @@ class CheckedWorkbook:
     """What the checks learnt about a workbook that passed them."""
 
     parsed_bytes: int  # unpacked size of every part a parser may read
+    declared_cells: int = 0  # cells the largest sheet says it uses (0: it does not say)
 
 
-def check_upload(data: bytes, file_name: str, *, max_bytes: int) -> CheckedWorkbook:
+def check_upload(
+    data: bytes, file_name: str, *, max_bytes: int, max_cells: int | None = None
+) -> CheckedWorkbook:
     """Refuse ``data`` unless it looks like a workbook that is safe to parse.
 
     Raises :class:`RefusedFile` with the first reason found. Checks, in order:
     size, extension, file signature, archive directory (damage, encryption,
     part count, declared unpacked size of the whole and of each XML part),
-    presence of a workbook part, and document type declarations at the start
-    of every XML part.
+    presence of a workbook part, document type declarations at the start of
+    every XML part and, with ``max_cells``, the cells each sheet declares. A
+    sheet may declare less than it holds: the reader still counts as it goes.
     """
     if not data:
         raise RefusedFile(Problem("empty"))
@@ -73,9 +84,10 @@ def check_upload(data: bytes, file_name: str, *, max_bytes: int) -> CheckedWorkb
             name.endswith("workbook.xml") for name in names
         ):
             raise RefusedFile(Problem("not_xlsx"))
-        _check_xml_parts(archive, members)
+        declared = _check_xml_parts(archive, members, max_cells)
     return CheckedWorkbook(
-        parsed_bytes=sum(m.file_size for m in members if m.filename.endswith(PARSED_SUFFIXES))
+        parsed_bytes=sum(m.file_size for m in members if m.filename.endswith(PARSED_SUFFIXES)),
+        declared_cells=declared,
     )
 
 
@@ -108,7 +120,12 @@ def _check_directory(members: list[zipfile.ZipInfo]) -> None:
             )
 
 
-def _check_xml_parts(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
+def _check_xml_parts(
+    archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], max_cells: int | None
+) -> int:
+    """Refuse unsafe XML and, with ``max_cells``, sheets declaring more cells; returns the
+    most cells any sheet declares."""
+    largest = 0
     for member in members:
         if not member.filename.endswith(PARSED_SUFFIXES):
             continue
@@ -119,3 +136,33 @@ def _check_xml_parts(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -
             raise RefusedFile(Problem("damaged")) from exc
         if any(marker in head for marker in _UNSAFE_XML):
             raise RefusedFile(Problem("unsafe_xml"))
+        if _is_sheet(member.filename):
+            cells = declared_cells(head)
+            largest = max(largest, cells)
+            if max_cells is not None and cells > max_cells:
+                raise RefusedFile(
+                    Problem(
+                        "too_many_cells",
+                        params={"part": member.filename[:100], "cells": cells, "limit": max_cells},
+                    )
+                )
+    return largest
+
+
+def declared_cells(head: bytes) -> int:
+    """How many cells a sheet's declared used range spans (0 when it declares none)."""
+    found = _DIMENSION.search(head)
+    if found is None:
+        return 0
+    first_col, first_row, last_col, last_row = found.groups()
+    if last_col is None:
+        return 1
+    columns = abs(_column_number(last_col) - _column_number(first_col)) + 1
+    return columns * (abs(int(last_row) - int(first_row)) + 1)
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number

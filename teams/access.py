@@ -28,6 +28,7 @@ from .models import (
     School,
     SchoolGroup,
     SchoolTask,
+    StaffImport,
     StaffMember,
 )
 
@@ -306,6 +307,14 @@ def get_invitation(school: School, pk: int) -> Invitation:
     """An invitation into ``school`` (which the caller fetched through the helpers), else 404."""
     invitation = Invitation.objects.filter(school=school, pk=pk).select_related("staff_member")
     found = invitation.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def get_staff_import(school: School, pk: int) -> StaffImport:
+    """A staff import into ``school`` (which the caller fetched through the helpers), else 404."""
+    found = StaffImport.objects.filter(school=school, pk=pk).select_related("school").first()
     if found is None:
         raise Http404
     return found

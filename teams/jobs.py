@@ -4,10 +4,11 @@ Jobs are thin: they take ids, call one service and are safe to run twice.
 """
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 from ictteam.celery import enqueue_on_commit
 
-from . import services
+from . import services, staff_import
 from .reminders import scan
 
 # The workload jobs live with the rest of workload; importing them here registers them.
@@ -15,11 +16,13 @@ from .workload.jobs import nightly_job, recalculate_marked_job
 
 __all__ = [
     "adopt_catalogue_everywhere",
+    "analyse_staff_import",
     "follow_catalogue_change",
     "nightly_job",
     "recalculate_marked_job",
     "send_pending_digests_job",
     "send_reminders_job",
+    "tidy_staff_imports",
 ]
 
 
@@ -59,3 +62,27 @@ def send_reminders_job() -> int:
 def send_pending_digests_job() -> int:
     """Send the digests a failing mail server held back (every quarter of an hour)."""
     return scan.send_digests()
+
+
+@shared_task(name=staff_import.ANALYSE_JOB)
+def analyse_staff_import(import_id: int) -> None:
+    """Read a large staff list for its preview."""
+    record = staff_import.start_job(import_id)
+    if record is None:
+        return
+    try:
+        staff_import.analyse(record)
+    except SoftTimeLimitExceeded:
+        staff_import.mark_failed(import_id)
+    except Exception:
+        staff_import.mark_failed(import_id)
+        raise
+
+
+@shared_task
+def tidy_staff_imports() -> int:
+    """Send again the reading jobs that never ran and drop previews left unconfirmed."""
+    stale = staff_import.tidy_imports()
+    for import_id in stale:
+        enqueue_on_commit(analyse_staff_import, import_id)
+    return len(stale)

@@ -27,7 +27,8 @@ class StaffImportForm(forms.Form):
         label=_("Staff list"),
         help_text=_(
             "An Excel workbook (.xlsx) or CSV file from the school administration software, "
-            "with the columns first name, last name and e-mail (and optionally job)."
+            "with the columns first name, last name and e-mail (and optionally post). "
+            "A row may leave the e-mail address empty."
         ),
     )
 

@@ -1,453 +1,614 @@
-"""Importing a school's staff list as exported from the school administration software.
+"""Importing a school's staff list: compare it with the staff, preview it, apply it once.
 
-A file goes through the same steps from the browser and the command line:
-refuse it cheaply if it is hostile or not a staff list (the catalogue's
-workbook guard for ``.xlsx``, a size cap and encoding detection for CSV),
-read its rows, compare them with the school's staff (:func:`plan_import`), and
-only then, all or nothing, write the plan (:func:`apply_plan`). People on the
-staff but not in the file are listed and left alone unless the director
-explicitly ends their appointments.
+The browser and the command line take the same steps:
+
+1. :func:`start_import` records an upload and refuses a file that cannot be a
+   staff list (``teams.staff_file``); a small file is read at once, a large
+   workbook by a job (:data:`ANALYSE_JOB`) that reports its progress;
+2. :func:`plan_import` compares the people read with the school's staff
+   through ``teams.identity``, so the school group's rules hold, and writes
+   nothing: the preview is this plan;
+3. :func:`confirm_import` (the browser) and :func:`apply_import` write it, all
+   or nothing, holding the lock of the scope's row (``identity.lock_scope``).
+   The plan is made again inside the lock and, when confirmed from a
+   preview, must still be the one previewed (its fingerprint); a second
+   confirmation, or a run at the same moment, finds nothing left to do.
+
+How rows meet people: by e-mail address within the school group (or the
+stand-alone school); a row without an address by first and last name (any
+case) among the people working here without an address, then among those
+whose address the file does not hold; otherwise it adds a person without an
+address, once. People on the staff but missing from the file stay unless the
+director ends their appointments.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import PurePath
+from datetime import timedelta
 from typing import Any
 
-import openpyxl
-from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
+from django.utils.translation import gettext_lazy
 
-from tasks.importer import _refusal
-from tasks.problems import RefusedFile
-from tasks.workbook_guard import check_upload
+from ictteam.celery import enqueue_on_commit
 
-from .models import Appointment, Post, School, StaffMember
+from . import identity
+from .models import Appointment, Post, School, SchoolYear, StaffImport, StaffMember
+from .staff_file import (
+    ParsedStaff,
+    RefusedStaffFile,
+    StaffImportError,
+    StaffRow,
+    check_file,
+    name_key,
+    post_key,
+    read_staff,
+    recognise_post,
+)
 
-MAX_ROWS = 5_000
-CSV_EXTENSIONS = (".csv", ".txt")
-XLSX_EXTENSIONS = (".xlsx", ".xlsm")
-HEADER_SEARCH_ROWS = 10
-
-# Normalised header text -> field. Headers are compared without accents,
-# case, punctuation or spaces, so "E-mailadres", "e-mail adres" and "EMAIL" match.
-HEADERS = {
-    "first_name": ("voornaam", "voornamen", "firstname", "givenname", "roepnaam"),
-    "last_name": (
-        "naam", "familienaam", "achternaam", "lastname", "surname", "familyname", "name",
-    ),
-    "email": (
-        "email", "emailadres", "emailaddress", "mail", "mailadres", "emailschool",
-        "emailwerk", "workemail",
-    ),
-    "job": ("ambt", "functie", "job", "function", "position", "ambten", "post"),
-}  # fmt: skip
-FIELD_LABELS = {
-    "first_name": "voornaam / first name",
-    "last_name": "naam / last name",
-    "email": "e-mail",
+Status = StaffImport.Status
+# The job that reads a large workbook (teams.jobs registers it under this name).
+ANALYSE_JOB = "teams.jobs.analyse_staff_import"
+MAX_JOB_RUNS = 3
+PREVIEW_KEPT_FOR = timedelta(days=2)
+FINISHED_KEPT_FOR = timedelta(days=30)
+# A post choice: the person keeps the post they hold here (a new person: teacher).
+KEEP = "keep"
+FIELD_NAMES = {
+    "first_name": gettext_lazy("first name"),
+    "last_name": gettext_lazy("last name"),
+    "post": gettext_lazy("post"),
 }
-# Words in the job column -> job; the first match wins, anything else is a teacher.
-JOB_WORDS = (
-    ("directeur", Post.DIRECTOR), ("director", Post.DIRECTOR), ("directie", Post.DIRECTOR),
-    ("ict", Post.ICT_COORDINATOR),
-    ("administratie", Post.ADMINISTRATIVE), ("administratief", Post.ADMINISTRATIVE),
-    ("administrative", Post.ADMINISTRATIVE), ("secretariaat", Post.ADMINISTRATIVE),
-    ("opvoeder", Post.ADMINISTRATIVE), ("extern", Post.EXTERNAL), ("external", Post.EXTERNAL),
-)  # fmt: skip
+
+
+# --- The plan --------------------------------------------------------------------------------
+
+
+def post_label(post: str) -> str:
+    if post == KEEP:
+        return _("keep the current post (new people: teacher)")
+    return str(Post(post).label)
 
 
 @dataclass(frozen=True)
-class StaffImportError:
-    """One problem; ``row`` is 0 and ``cell`` empty for the file as a whole."""
+class FieldChange:
+    """One field of a person that the import changes: old → new."""
 
-    message: str
-    row: int = 0
-    cell: str = ""
-
-    def as_json(self) -> dict[str, Any]:
-        return {"row": self.row or None, "cell": self.cell, "message": self.message}
-
-    def __str__(self) -> str:
-        where = self.cell or (str(self.row) if self.row else "")
-        return f"{where}: {self.message}" if where else self.message
-
-
-class RefusedStaffFile(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.error = StaffImportError(message)
-
-
-@dataclass(frozen=True)
-class StaffRow:
-    row: int
-    first_name: str
-    last_name: str
-    email: str
-    job: str
-
-    def values(self) -> tuple[str, str, str]:
-        return (self.first_name, self.last_name, self.job)
+    field: str
+    old: str
+    new: str
 
     @property
-    def job_label(self) -> str:
-        return str(Post(self.job).label)
+    def label(self) -> str:
+        return str(FIELD_NAMES[self.field])
+
+    @property
+    def old_text(self) -> str:
+        return post_label(self.old) if self.field == "post" else self.old
+
+    @property
+    def new_text(self) -> str:
+        return post_label(self.new) if self.field == "post" else self.new
+
+
+@dataclass
+class Planned:
+    """What happens to the person of one row."""
+
+    row: StaffRow
+    post: str  # the post they will hold here
+    member: StaffMember | None = None  # None: a new person
+    changes: list[FieldChange] = field(default_factory=list)
+    name_kept: bool = False  # the file names them otherwise, but they also work elsewhere
+    back: bool = False  # someone who worked here before, taken back
+
+    @property
+    def post_label(self) -> str:
+        return post_label(self.post)
+
+
+@dataclass(frozen=True)
+class FilePost:
+    """One post text of the file, how often it occurs, and the post it becomes."""
+
+    key: str
+    text: str
+    count: int
+    recognised: str | None
+    chosen: str  # one of Post, or KEEP
+
+    @property
+    def chosen_label(self) -> str:
+        return post_label(self.chosen)
 
 
 @dataclass
 class StaffPlan:
-    """What an import would do to a school's staff."""
+    """What an import does, or would do, to a school's staff."""
 
-    new: list[StaffRow] = field(default_factory=list)
-    changed: list[tuple[StaffMember, StaffRow]] = field(default_factory=list)
-    unchanged: list[tuple[StaffMember, StaffRow]] = field(default_factory=list)
+    new: list[Planned] = field(default_factory=list)
+    changed: list[Planned] = field(default_factory=list)
+    unchanged: list[Planned] = field(default_factory=list)
+    left_out: list[StaffImportError] = field(default_factory=list)  # rows not imported
     missing: list[StaffMember] = field(default_factory=list)
     errors: list[StaffImportError] = field(default_factory=list)
+    posts: list[FilePost] = field(default_factory=list)
+    has_post_column: bool = True
+    ended: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
     @property
+    def unknown_posts(self) -> list[FilePost]:
+        return [post for post in self.posts if post.recognised is None]
+
+    @property
+    def names_kept(self) -> list[Planned]:
+        return [p for p in [*self.changed, *self.unchanged] if p.name_kept]
+
+    @property
+    def post_map(self) -> dict[str, str]:
+        return {post.key: post.chosen for post in self.posts}
+
+    @property
     def fingerprint(self) -> str:
         """Changes whenever the plan would do something else (checked before writing)."""
-        parts = [f"n:{r.email}:{r.values()}" for r in self.new]
-        parts += [f"c:{m.pk}:{r.values()}" for m, r in self.changed]
-        parts += [f"u:{m.pk}" for m, _r in self.unchanged]
-        parts += [f"m:{m.pk}" for m in self.missing]
+
+        def person(p: Planned) -> str:
+            changes = [(c.field, c.old, c.new) for c in p.changes]
+            who = p.member.pk if p.member else ""
+            return f"{who}:{p.row.email}:{p.row.first_name}:{p.row.last_name}:{p.post}:{changes}"
+
+        parts = [f"p:{sorted(self.post_map.items())}"]
+        parts += [f"n:{person(p)}" for p in self.new]
+        parts += [f"c:{person(p)}:{p.name_kept}" for p in self.changed]
+        parts += [f"u:{person(p)}:{p.name_kept}" for p in self.unchanged]
+        parts += [f"l:{error.row}" for error in self.left_out]
+        parts += [f"m:{member.pk}" for member in self.missing]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
-    def as_json(self, *, dry_run: bool) -> dict[str, Any]:
+    def counts(self) -> dict[str, int]:
         return {
-            "created": len(self.new) if self.ok else 0,
-            "updated": len(self.changed) if self.ok else 0,
-            "unchanged": len(self.unchanged) if self.ok else 0,
-            "not_in_file": [m.email or m.full_name for m in self.missing] if self.ok else [],
+            "created": len(self.new),
+            "updated": len(self.changed),
+            "unchanged": len(self.unchanged),
+            "left_out": len(self.left_out),
+            "ended": self.ended,
+        }
+
+    def as_json(self, *, dry_run: bool) -> dict[str, Any]:
+        ok = self.ok
+        return {
+            "created": len(self.new) if ok else 0,
+            "updated": len(self.changed) if ok else 0,
+            "unchanged": len(self.unchanged) if ok else 0,
+            "not_in_file": [m.email or m.full_name for m in self.missing] if ok else [],
+            "left_out": [error.as_json() for error in self.left_out],
+            "unknown_posts": [{"text": p.text, "becomes": p.chosen} for p in self.unknown_posts],
             "errors": [error.as_json() for error in self.errors],
             "dry_run": dry_run,
         }
 
 
-# --- Reading -----------------------------------------------------------------------------
-
-
-def max_bytes() -> int:
-    return int(getattr(settings, "STAFF_UPLOAD_MAX_BYTES", 2 * 1024 * 1024))
-
-
-def read_rows(data: bytes, file_name: str) -> list[tuple[int, list[str]]]:
-    """The non-blank rows of an upload as (row number, cell texts); refuses bad files."""
-    if not data:
-        raise RefusedStaffFile(_("The file is empty."))
-    if len(data) > max_bytes():
-        raise RefusedStaffFile(
-            _("The file is larger than %(limit)s MB.") % {"limit": max_bytes() // (1024 * 1024)}
-        )
-    suffix = PurePath(file_name).suffix.lower()
-    if suffix in CSV_EXTENSIONS:
-        rows = _csv_rows(data)
-    elif suffix in XLSX_EXTENSIONS:
-        rows = _xlsx_rows(data, file_name)
-    else:
-        raise RefusedStaffFile(
-            _("Only an Excel workbook (.xlsx) or a CSV file (.csv) can be imported.")
-        )
-    numbered = [(n, cells) for n, cells in rows if any(cells)]
-    if not numbered:
-        raise RefusedStaffFile(_("The file is empty."))
-    return numbered
-
-
-def _decode(data: bytes) -> str:
-    if b"\x00" in data[:4096]:
-        raise RefusedStaffFile(
-            _("This is not a CSV text file. Export the staff list as CSV or Excel (.xlsx).")
-        )
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def _csv_rows(data: bytes) -> list[tuple[int, list[str]]]:
-    try:
-        text = _decode(data)
-    except UnicodeDecodeError as exc:
-        raise RefusedStaffFile(_("The file is not valid UTF-8 text.")) from exc
-    lines = text.splitlines()
-    if len(lines) > MAX_ROWS + HEADER_SEARCH_ROWS:
-        raise RefusedStaffFile(_("The file has more than %(limit)s rows.") % {"limit": MAX_ROWS})
-    first = next((line for line in lines if line.strip()), "")
-    delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
-    if "\t" in first and first.count("\t") > first.count(delimiter):
-        delimiter = "\t"
-    try:
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-        return [(n, [c.strip() for c in cells]) for n, cells in enumerate(reader, start=1)]
-    except csv.Error as exc:
-        raise RefusedStaffFile(
-            _("The CSV file could not be read: %(detail)s") % {"detail": str(exc)[:200]}
-        ) from exc
-
-
-def _xlsx_rows(data: bytes, file_name: str) -> list[tuple[int, list[str]]]:
-    try:
-        check_upload(data, file_name, max_bytes=max_bytes())
-    except RefusedFile as exc:
-        raise RefusedStaffFile(exc.problem.message) from exc
-    try:
-        workbook = openpyxl.load_workbook(
-            io.BytesIO(data), read_only=True, data_only=True, keep_links=False
-        )
-    except Exception as exc:
-        raise RefusedStaffFile(_refusal(exc).problem.message) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()
-        rows: list[tuple[int, list[str]]] = []
-        try:
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                if number > MAX_ROWS + HEADER_SEARCH_ROWS:
-                    raise RefusedStaffFile(
-                        _("The file has more than %(limit)s rows.") % {"limit": MAX_ROWS}
-                    )
-                rows.append((number, [_text(v) for v in values]))
-        except RefusedStaffFile:
-            raise
-        except Exception as exc:
-            raise RefusedStaffFile(_refusal(exc).problem.message) from exc
-        return rows
-    finally:
-        workbook.close()
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
-
-
-def _normalise(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return "".join(ch for ch in plain if ch.isalnum())
-
-
-def _header(rows: Sequence[tuple[int, list[str]]]) -> tuple[int, dict[str, int]]:
-    """The header row's index in ``rows`` and the column of each field it names."""
-    lookup = {word: name for name, words in HEADERS.items() for word in words}
-    for index, (_number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        columns: dict[str, int] = {}
-        for position, cell in enumerate(cells):
-            name = lookup.get(_normalise(cell))
-            if name and name not in columns:
-                columns[name] = position
-        if "email" in columns and ("last_name" in columns or "first_name" in columns):
-            return index, columns
-    raise RefusedStaffFile(
-        _(
-            "No header row with the columns first name, last name and e-mail was found. "
-            "Name them voornaam, naam (or familienaam) and e-mail."
-        )
-    )
-
-
-def _job(text: str) -> str:
-    plain = _normalise(text)
-    return next((job for word, job in JOB_WORDS if word in plain), Post.TEACHER)
-
-
-def parse(data: bytes, file_name: str) -> tuple[list[StaffRow], list[StaffImportError]]:
-    """The staff rows of a file and the problems of its rows; refuses unreadable files."""
-    rows = read_rows(data, file_name)
-    start, columns = _header(rows)
-    missing = [FIELD_LABELS[name] for name in FIELD_LABELS if name not in columns]
-    if missing:
-        raise RefusedStaffFile(
-            _("The header row lacks these columns: %(columns)s.") % {"columns": ", ".join(missing)}
-        )
-    staff: list[StaffRow] = []
-    errors: list[StaffImportError] = []
-    seen: dict[str, int] = {}
-    for number, cells in rows[start + 1 :]:
-
-        def cell(name: str, cells: list[str] = cells) -> str:
-            position = columns.get(name)
-            return cells[position] if position is not None and position < len(cells) else ""
-
-        def where(name: str, number: int = number) -> str:
-            return f"{get_column_letter(columns[name] + 1)}{number}"
-
-        row_errors = []
-        for name in ("first_name", "last_name"):
-            if not cell(name):
-                row_errors.append(
-                    StaffImportError(
-                        _("this row has no %(field)s") % {"field": FIELD_LABELS[name]},
-                        number,
-                        where(name),
-                    )
-                )
-            elif len(cell(name)) > 100:
-                row_errors.append(
-                    StaffImportError(_("longer than 100 characters"), number, where(name))
-                )
-        email = cell("email").lower()
-        if not email:
-            row_errors.append(
-                StaffImportError(_("this row has no e-mail address"), number, where("email"))
-            )
-        else:
-            try:
-                validate_email(email)
-            except ValidationError:
-                row_errors.append(
-                    StaffImportError(
-                        _('"%(value)s" is not a valid e-mail address')
-                        % {"value": cell("email")[:100]},
-                        number,
-                        where("email"),
-                    )
-                )
-            else:
-                if email in seen:
-                    row_errors.append(
-                        StaffImportError(
-                            _("%(email)s appears more than once (also in row %(other)s)")
-                            % {"email": email, "other": seen[email]},
-                            number,
-                            where("email"),
-                        )
-                    )
-                seen.setdefault(email, number)
-        if row_errors:
-            errors.extend(row_errors)
-            continue
-        staff.append(
-            StaffRow(number, cell("first_name"), cell("last_name"), email, _job(cell("job")))
-        )
-    if not staff and not errors:
-        raise RefusedStaffFile(_("The file has a header row but no staff below it."))
-    return staff, errors
-
-
-# --- Planning and writing ------------------------------------------------------------------
-
-
-def plan_import(*, school: School, data: bytes, file_name: str) -> StaffPlan:
-    """Compare a file with the school's staff; writes nothing. Never raises for a bad file."""
-    plan = StaffPlan()
-    try:
-        rows, plan.errors = parse(data, file_name)
-    except RefusedStaffFile as refused:
-        plan.errors = [refused.error]
-        return plan
-    current = {
-        (m.email or "").lower(): m
-        for m in StaffMember.objects.filter(
-            appointments__school=school, appointments__is_active=True
-        ).exclude(email="")
-    }
-    jobs = dict(
-        Appointment.objects.filter(school=school, is_active=True).values_list(
-            "staff_member_id", "post"
-        )
-    )
+def file_posts(rows: Iterable[StaffRow], post_map: dict[str, str]) -> list[FilePost]:
+    """The file's post texts in order of appearance, each with the post it becomes: the
+    director's choice in ``post_map``, else the post recognised, else :data:`KEEP`."""
+    found: dict[str, list[Any]] = {}
     for row in rows:
-        member = current.pop(row.email, None)
-        if member is None:
-            plan.new.append(row)
-        elif (member.first_name, member.last_name, jobs.get(member.pk)) == row.values():
-            plan.unchanged.append((member, row))
-        else:
-            plan.changed.append((member, row))
-    plan.missing = sorted(current.values(), key=lambda m: (m.last_name, m.first_name))
-    plan.missing += list(
-        StaffMember.objects.filter(
-            appointments__school=school, appointments__is_active=True, email=""
-        ).order_by("last_name", "first_name")
+        if row.post_text:
+            found.setdefault(post_key(row.post_text), [row.post_text, 0])[1] += 1
+    posts = []
+    for key, (text, count) in found.items():
+        recognised = recognise_post(text)
+        chosen = post_map.get(key)
+        if chosen not in (*Post.values, KEEP):
+            chosen = recognised or KEEP
+        posts.append(FilePost(key, text, count, recognised, chosen))
+    return posts
+
+
+def plan_import(
+    *, school: School, parsed: ParsedStaff, post_map: dict[str, str] | None = None
+) -> StaffPlan:
+    """Compare the people of a file with the school's staff; writes nothing.
+
+    Rows whose address belongs to someone this school may not appoint are
+    left out (``left_out``) with the staff form's answer; the rest go ahead.
+    """
+    plan = StaffPlan(errors=list(parsed.errors), has_post_column=parsed.has_post_column)
+    plan.posts = file_posts(parsed.rows, post_map or {})
+    if not plan.ok:
+        return plan
+    here = {
+        appointment.staff_member_id: appointment
+        for appointment in Appointment.objects.current()
+        .filter(school=school)
+        .select_related("staff_member")
+        .order_by("staff_member_id")
+    }
+    matched = _match(parsed.rows, [a.staff_member for a in here.values()])
+    elsewhere = identity.working_elsewhere([m.pk for m in matched.values()], school)
+    unknown = [row.email for row in parsed.rows if row.email and row.row not in matched]
+    known = identity.people_by_email(school, unknown)
+    chosen = plan.post_map
+    for row in parsed.rows:
+        member = matched.get(row.row)
+        if member is not None:
+            current = here[member.pk].post
+            planned = _planned(row, member, _post(row, chosen, current), current, elsewhere)
+            (plan.changed if planned.changes else plan.unchanged).append(planned)
+            continue
+        post = _post(row, chosen, None)
+        person = known.get(row.email)
+        if person is None:
+            plan.new.append(Planned(row, post))
+            continue
+        try:
+            identity.appointment_to_take_back(person, school)
+        except ValidationError as refused:
+            if hasattr(refused, "error_dict"):  # identity.email_not_usable: names nobody
+                plan.left_out.append(StaffImportError("email_not_usable", {}, row.row))
+            else:
+                params = {"name": person.full_name}
+                plan.left_out.append(StaffImportError("already_here", params, row.row))
+            continue
+        plan.new.append(_planned(row, person, post, None, set(), back=True))
+    seen = {member.pk for member in matched.values()}
+    plan.missing = sorted(
+        (a.staff_member for pk, a in here.items() if pk not in seen),
+        key=lambda m: (m.last_name, m.first_name, m.pk),
     )
     return plan
 
 
+def _match(rows: list[StaffRow], staff: list[StaffMember]) -> dict[int, StaffMember]:
+    """The person on the staff each row is (by row number): by address, and a row without
+    one by name, first among people without an address, then among those whose address
+    the file does not hold; people of the same name pair up in the order they were added."""
+    by_email: dict[str, StaffMember] = {}
+    for member in staff:
+        if member.email:
+            by_email.setdefault(identity.normalise_email(member.email), member)
+    matched = {row.row: by_email[row.email] for row in rows if row.email in by_email}
+    in_file = {row.email for row in rows if row.email}
+    for with_address in (False, True):
+        by_name: dict[tuple[str, str], list[StaffMember]] = defaultdict(list)
+        for member in staff:
+            address = identity.normalise_email(member.email)
+            if bool(address) == with_address and address not in in_file:
+                by_name[name_key(member.first_name, member.last_name)].append(member)
+        taken = {member.pk for member in matched.values()}
+        for row in rows:
+            if row.email or row.row in matched:
+                continue
+            candidates = [m for m in by_name.get(row.name_key, []) if m.pk not in taken]
+            if candidates:
+                matched[row.row] = candidates[0]
+                taken.add(candidates[0].pk)
+    return matched
+
+
+def _post(row: StaffRow, chosen: dict[str, str], current: str | None) -> str:
+    """The post a row gives: without a post text, or with one the director keeps, the
+    current post (a new person: teacher)."""
+    post = chosen.get(post_key(row.post_text), KEEP) if row.post_text else KEEP
+    return (current or Post.TEACHER) if post == KEEP else post
+
+
+def _planned(
+    row: StaffRow,
+    member: StaffMember,
+    post: str,
+    current: str | None,
+    elsewhere: set[int],
+    back: bool = False,
+) -> Planned:
+    planned = Planned(row, post, member, back=back)
+    names = {"first_name": row.first_name, "last_name": row.last_name}
+    differs = {name: value for name, value in names.items() if getattr(member, name) != value}
+    if differs and member.pk in elsewhere:
+        planned.name_kept = True  # their name is every school's where they work
+    else:
+        for name, value in differs.items():
+            planned.changes.append(FieldChange(name, getattr(member, name), value))
+    if current is not None and post != current:
+        planned.changes.append(FieldChange("post", current, post))
+    return planned
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+
 class PlanChanged(Exception):
-    """The staff changed between the preview and the confirmation."""
+    """The staff changed between the preview and the confirmation; nothing was written."""
 
 
 def apply_import(
     *,
     school: School,
-    data: bytes,
-    file_name: str,
+    parsed: ParsedStaff,
+    post_map: dict[str, str] | None = None,
     fingerprint: str | None = None,
     end_for: Iterable[int] = (),
+    by: User | AnonymousUser | None = None,
 ) -> StaffPlan:
     """Write an import, all or nothing, and end the appointments the director chose.
 
-    ``fingerprint`` is the preview's: when the plan would now do something
-    else, :class:`PlanChanged` is raised and nothing is written. ``end_for``
-    holds ids of staff members not in the file whose appointments end.
+    Holds the lock of the scope's row and plans again inside it, so a run
+    that comes second finds the first one's people and adds nobody twice.
+    With ``fingerprint`` (the preview's), :class:`PlanChanged` is raised and
+    nothing is written when the plan would now do something else. ``end_for``
+    holds ids of people not in the file whose appointments end here; ``by``, the
+    account confirming, must be allowed to end each (``services.end_appointment``
+    refuses someone with more rights, and then nothing is written).
     """
-    from .services import end_appointment
+    from .services import end_appointment, group_schools, mark_from_now
 
     with transaction.atomic():
-        plan = plan_import(school=school, data=data, file_name=file_name)
+        identity.lock_scope(school)
+        plan = plan_import(school=school, parsed=parsed, post_map=post_map)
         if not plan.ok:
             return plan
         if fingerprint is not None and fingerprint != plan.fingerprint:
             raise PlanChanged
-        for row in plan.new:
-            _upsert_new(school, row)
-        for member, row in plan.changed:
-            member.first_name, member.last_name = row.first_name, row.last_name
-            member.save(update_fields=["first_name", "last_name"])
-            Appointment.objects.filter(staff_member=member, school=school).update(post=row.job)
-        leaving = {m.pk: m for m in plan.missing}
-        from .models import SchoolYear
-
+        for planned in plan.new:
+            _add(school, planned)
+        for planned in plan.changed:
+            assert planned.member is not None
+            _change(school, planned.member, planned)
+        leaving = {member.pk: member for member in plan.missing}
+        ending = [leaving[pk] for pk in dict.fromkeys(end_for) if pk in leaving]
         year = SchoolYear.current()
-        for pk in end_for:
-            if pk in leaving:
-                end_appointment(member=leaving[pk], school=school, school_year=year)
+        for member in ending:
+            end_appointment(member=member, school=school, school_year=year, by=by)
+        plan.ended = len(ending)
         if plan.new:
-            _recalculate(school)
+            mark_from_now(group_schools(school))
     return plan
 
 
-def _upsert_new(school: School, row: StaffRow) -> None:
-    """Add a person from the file; someone who left this school and is back is reappointed."""
-    member = (
-        StaffMember.objects.filter(appointments__school=school, email__iexact=row.email)
-        .order_by("pk")
-        .first()
+def _add(school: School, planned: Planned) -> None:
+    """Add the person of a row, or take back someone who worked here before."""
+    row = planned.row
+    appointed = identity.appoint(
+        school=school,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        email=row.email,
+        post=planned.post,
     )
-    if member is None:
-        member = StaffMember.objects.create(
-            first_name=row.first_name, last_name=row.last_name, email=row.email
-        )
+    names = [change for change in planned.changes if change.field != "post"]
+    if not appointed.created and names:
+        _change(school, appointed.member, planned)
+
+
+def _change(school: School, member: StaffMember, planned: Planned) -> None:
+    fields = {change.field: change.new for change in planned.changes}
+    names = [name for name in ("first_name", "last_name") if name in fields]
+    if names:
+        for name in names:
+            setattr(member, name, fields[name])
+        member.save(update_fields=names)
+    if "post" in fields:
+        Appointment.objects.filter(staff_member=member, school=school).update(post=fields["post"])
+
+
+# --- Imports on record: the browser's preview and confirmation --------------------------------
+
+
+def start_import(
+    *, school: School, data: bytes, file_name: str, user: User | AnonymousUser | None
+) -> StaffImport:
+    """Record an upload, refuse it or read it (now, or by a job for a large workbook).
+
+    The record ends refused (with its problems) or waiting in preview, or is
+    left reading for the job; nothing of the staff changes.
+    """
+    record = StaffImport(
+        school=school,
+        created_by=user if isinstance(user, User) else None,
+        file_name=file_name[:255],
+        status=Status.ANALYSING,
+    )
+    try:
+        in_job = check_file(data, file_name)
+    except RefusedStaffFile as refused:
+        _finish(record, Status.REFUSED, errors=[refused.error.as_stored()])
+        return record
+    record.content = data
+    record.save()
+    if in_job:
+        enqueue_on_commit(ANALYSE_JOB, record.pk)
     else:
-        member.first_name, member.last_name = row.first_name, row.last_name
-        member.save(update_fields=["first_name", "last_name"])
-    Appointment.objects.update_or_create(
-        staff_member=member, school=school, defaults={"post": row.job, "is_active": True}
+        analyse(record)
+    return record
+
+
+def analyse(record: StaffImport) -> None:
+    """Read a recorded upload once and keep the people read; safe to run twice."""
+    if record.status != Status.ANALYSING or record.content is None:
+        return
+    try:
+        parsed = read_staff(bytes(record.content), record.file_name, _progress_for(record))
+    except RefusedStaffFile as refused:
+        _finish(record, Status.REFUSED, errors=[refused.error.as_stored()])
+        return
+    if parsed.errors:
+        _finish(record, Status.REFUSED, errors=[error.as_stored() for error in parsed.errors])
+        return
+    record.rows = [row.as_stored() for row in parsed.rows]
+    record.has_post_column = parsed.has_post_column
+    record.content = None
+    record.status = Status.PREVIEW
+    # The progress fields are the job's to write: leave what it reported.
+    record.save(update_fields=["rows", "has_post_column", "content", "status", "updated_at"])
+
+
+def parsed_rows(record: StaffImport) -> ParsedStaff:
+    """The people an import read, as kept on its record (never read from the file again)."""
+    return ParsedStaff(
+        rows=[StaffRow.from_stored(row) for row in record.rows],
+        has_post_column=record.has_post_column,
     )
 
 
-def _recalculate(school: School) -> None:
-    from .services import group_schools, mark_from_now
+def preview(record: StaffImport) -> StaffPlan:
+    """What confirming an import would do now."""
+    return plan_import(school=record.school, parsed=parsed_rows(record), post_map=record.post_map)
 
-    mark_from_now(group_schools(school))
+
+def choose_posts(*, record: StaffImport, choices: dict[str, str]) -> bool:
+    """Keep the director's post for each post text of the file; returns whether that
+    changes the preview (then it must be looked at again before confirming)."""
+    posts = file_posts(parsed_rows(record).rows, record.post_map)
+    wanted = {post.key: choices.get(post.key, post.chosen) for post in posts}
+    if any(choice not in (*Post.values, KEEP) for choice in wanted.values()):
+        raise ValidationError(_("Choose one of the posts."))
+    if wanted == {post.key: post.chosen for post in posts}:
+        return False
+    StaffImport.objects.filter(pk=record.pk, status=Status.PREVIEW).update(
+        post_map=wanted, updated_at=timezone.now()
+    )
+    record.post_map = wanted
+    return True
+
+
+def confirm_import(
+    *,
+    record: StaffImport,
+    fingerprint: str,
+    end_for: Iterable[int] = (),
+    by: User | AnonymousUser | None = None,
+) -> StaffPlan:
+    """Apply a previewed import, once.
+
+    Raises ``ValidationError`` when it was applied (or cancelled) already, and
+    :class:`PlanChanged` when the staff changed since the preview; either way
+    nothing is written.
+    """
+    with transaction.atomic():
+        identity.lock_scope(record.school)  # before the record: one order of locks
+        locked = StaffImport.objects.select_for_update().get(pk=record.pk)
+        if locked.status == Status.APPLIED:
+            raise ValidationError(
+                _("This staff list was imported already; nothing more was changed."),
+                code="applied",
+            )
+        if locked.status != Status.PREVIEW:
+            raise ValidationError(_("This import is no longer waiting for confirmation."))
+        plan = apply_import(
+            school=record.school,
+            parsed=parsed_rows(locked),
+            post_map=locked.post_map,
+            fingerprint=fingerprint,
+            end_for=end_for,
+            by=by,
+        )
+        _finish(locked, Status.APPLIED, result=plan.counts(), fingerprint=plan.fingerprint)
+    return plan
+
+
+def cancel_import(*, record: StaffImport) -> None:
+    """Drop a previewed import and the people read from it."""
+    StaffImport.objects.filter(pk=record.pk, status=Status.PREVIEW).update(
+        status=Status.CANCELLED, rows=[], post_map={}, finished_at=timezone.now()
+    )
+
+
+# --- The command line -------------------------------------------------------------------------
+
+
+def import_file(
+    *,
+    school: School,
+    data: bytes,
+    file_name: str,
+    dry_run: bool,
+    post_map: dict[str, str] | None = None,
+) -> StaffPlan:
+    """Read a file and apply it in this process, as the command line does.
+
+    No preview to hold to: the plan made inside the lock is the one applied,
+    so a run at the same moment as another finds the other's people.
+    """
+    try:
+        parsed = read_staff(data, file_name)
+    except RefusedStaffFile as refused:
+        return StaffPlan(errors=[refused.error])
+    if dry_run:
+        return plan_import(school=school, parsed=parsed, post_map=post_map)
+    return apply_import(school=school, parsed=parsed, post_map=post_map)
+
+
+# --- Jobs ------------------------------------------------------------------------------------
+
+
+def start_job(record_id: int) -> StaffImport | None:
+    """Count one more run of a reading job; the record, or None when there is nothing to do
+    (read already, or given up after :data:`MAX_JOB_RUNS` runs)."""
+    counted = StaffImport.objects.filter(pk=record_id, status=Status.ANALYSING).update(
+        job_runs=F("job_runs") + 1, updated_at=timezone.now()
+    )
+    if not counted:
+        return None
+    record = StaffImport.objects.select_related("school").get(pk=record_id)
+    if record.job_runs > MAX_JOB_RUNS:
+        mark_failed(record_id)
+        return None
+    return record
+
+
+def mark_failed(record_id: int) -> None:
+    """End an import whose reading job broke or ran out of time."""
+    StaffImport.objects.filter(pk=record_id, status=Status.ANALYSING).update(
+        status=Status.FAILED, content=None, finished_at=timezone.now()
+    )
+
+
+def tidy_imports() -> list[int]:
+    """Drop previews nobody confirmed within :data:`PREVIEW_KEPT_FOR` and imports finished
+    for :data:`FINISHED_KEPT_FOR` (their rows and problems name people); returns the
+    imports whose reading job never ran, to send again."""
+    now = timezone.now()
+    StaffImport.objects.filter(
+        status__in=[Status.APPLIED, Status.REFUSED, Status.CANCELLED, Status.FAILED],
+        updated_at__lt=now - FINISHED_KEPT_FOR,
+    ).delete()
+    StaffImport.objects.filter(status=Status.PREVIEW, updated_at__lt=now - PREVIEW_KEPT_FOR).update(
+        status=Status.CANCELLED, rows=[], post_map={}, finished_at=now
+    )
+    stale = StaffImport.objects.filter(
+        status=Status.ANALYSING, updated_at__lt=now - timedelta(minutes=10)
+    )
+    return list(stale.values_list("pk", flat=True))
+
+
+def _finish(record: StaffImport, status: str, **values: Any) -> None:
+    """End ``record`` in ``status``; what it kept of the file goes."""
+    for name, value in values.items():
+        setattr(record, name, value)
+    record.status = status
+    record.finished_at = timezone.now()
+    record.content = None
+    record.rows = []
+    record.save()
+
+
+def _progress_for(record: StaffImport) -> Callable[[int, int], None]:
+    def report(done: int, total: int) -> None:
+        StaffImport.objects.filter(pk=record.pk).update(
+            progress_done=done, progress_total=total, updated_at=timezone.now()
+        )
+
+    return report

@@ -52,6 +52,21 @@ urlpatterns = [
     path("<int:school_id>/staff/<int:member_id>/edit/", staff.staff_edit, name="staff_edit"),
     path("<int:school_id>/staff/<int:member_id>/remove/", staff.staff_remove, name="staff_remove"),
     path("<int:school_id>/staff/import/", onboarding.staff_import, name="staff_import"),
+    path(
+        "<int:school_id>/staff/import/<int:import_id>/",
+        onboarding.staff_import_preview,
+        name="staff_import_preview",
+    ),
+    path(
+        "<int:school_id>/staff/import/<int:import_id>/confirm/",
+        onboarding.staff_import_confirm,
+        name="staff_import_confirm",
+    ),
+    path(
+        "<int:school_id>/staff/import/<int:import_id>/cancel/",
+        onboarding.staff_import_cancel,
+        name="staff_import_cancel",
+    ),
     path("<int:school_id>/staff/<int:member_id>/invite/", onboarding.invite, name="invite"),
     path("<int:school_id>/staff/<int:member_id>/rights/", onboarding.set_rights, name="rights"),
     path(

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from ictteam.celery import job_named
 from tasks import services as catalogue
-from teams import services
+from teams import services, staff_import
 from teams.workload import figures
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,6 +17,7 @@ def test_every_name_services_hand_work_to_is_a_registered_job():
         catalogue.ANALYSE_JOB,
         catalogue.APPLY_JOB,
         services.FOLLOW_CATALOGUE_JOB,
+        staff_import.ANALYSE_JOB,
     ]
     for name in names:
         assert job_named(name).name == name

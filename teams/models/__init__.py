@@ -1,6 +1,7 @@
 """The teams app's models, one module per area; import them from here."""
 
 from .accounts import INVITATION_VALID_FOR, AccountSettings, Invitation
+from .imports import StaffImport
 from .organisation import MAX_SIZE, Membership, School, SchoolGroup, SchoolYear, SizeMeasure
 from .reminders import (
     Digest,
@@ -72,6 +73,7 @@ __all__ = [
     "SchoolWorkload",
     "SchoolYear",
     "SizeMeasure",
+    "StaffImport",
     "StaffMember",
     "StaffRole",
     "StaffWorkload",

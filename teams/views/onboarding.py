@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from axes.helpers import get_client_ip_address
@@ -24,9 +23,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from .. import access, invitations, rights, services
+from ictteam.http import HtmxHttpRequest
+
+from .. import access, invitations, rights, services, staff_file
 from .. import staff_import as importing
-from ..models import AccountSettings, Membership, School, SchoolGroup
+from ..models import AccountSettings, Membership, Post, School, SchoolGroup, StaffImport
 from ..onboarding_forms import (
     InviteForm,
     NewGroupForm,
@@ -36,7 +37,6 @@ from ..onboarding_forms import (
     ThrottledPasswordResetForm,
 )
 
-SESSION_KEY = "staff_import"
 REASONS = {
     "expired": gettext_lazy("This invitation has expired. Ask your director to send a new one."),
     "used": gettext_lazy("This invitation has already been used. Log in with your e-mail address."),
@@ -62,57 +62,98 @@ def _staff_detail(school: School, member_id: int) -> HttpResponse:
 
 
 def staff_import(request: HttpRequest, school_id: int) -> HttpResponse:
-    """Upload a staff list, see what it would change, then confirm (all or nothing)."""
+    """Upload a staff list; its preview follows on the import's own page."""
     school = access.get_school(request.user, school_id, manage=True)
     form = StaffImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and request.POST.get("confirm"):
-        return _confirm_import(request, school)
-    plan = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read(importing.max_bytes() + 1)  # one byte over is enough to refuse
-        plan = importing.plan_import(school=school, data=data, file_name=upload.name)
-        if plan.ok:
-            request.session[SESSION_KEY] = {
-                "school": school.pk,
-                "name": upload.name,
-                "data": base64.b64encode(data).decode(),
-            }
-    return render(
-        request, "teams/staff_import.html", {"school": school, "form": form, "plan": plan}
-    )
+        data = upload.read(staff_file.max_bytes() + 1)  # one byte over is enough to refuse
+        record = importing.start_import(
+            school=school, data=data, file_name=upload.name, user=request.user
+        )
+        return redirect(record)
+    return render(request, "teams/staff_import.html", {"school": school, "form": form})
 
 
-def _confirm_import(request: HttpRequest, school: School) -> HttpResponse:
-    stored = request.session.get(SESSION_KEY) or {}
-    if stored.get("school") != school.pk:
-        messages.error(request, _("Upload the file again: the preview is no longer available."))
-        return redirect("teams:staff_import", school.pk)
-    end_for = [int(pk) for pk in request.POST.getlist("end") if pk.isdigit()]
+def staff_import_preview(request: HtmxHttpRequest, school_id: int, import_id: int) -> HttpResponse:
+    """An import's page: its progress while a job reads the file, then the preview to
+    confirm (or the problems found, or what it did)."""
+    school = access.get_school(request.user, school_id, manage=True)
+    record = access.get_staff_import(school, import_id)
+    reading = record.status == StaffImport.Status.ANALYSING
+    if request.htmx and reading:
+        return render(request, "teams/staff_import.html#progress", {"record": record})
+    if request.htmx:
+        response = HttpResponse()
+        response["HX-Refresh"] = "true"
+        return response
+    plan = importing.preview(record) if record.status == StaffImport.Status.PREVIEW else None
+    context = {
+        "school": school,
+        "record": record,
+        "plan": plan,
+        "endable": {
+            member.pk
+            for member in (plan.missing if plan else [])
+            if access.may_end_appointment(request.user, member, school)
+        },
+        "errors": [staff_file.StaffImportError.from_stored(error) for error in record.errors],
+        "form": StaffImportForm(),
+        "post_choices": [(importing.KEEP, importing.post_label(importing.KEEP)), *Post.choices],
+    }
+    return render(request, "teams/staff_import.html", context)
+
+
+@require_POST
+def staff_import_confirm(request: HttpRequest, school_id: int, import_id: int) -> HttpResponse:
+    """Apply a previewed import once, or first take the posts the director chose."""
+    school = access.get_school(request.user, school_id, manage=True)
+    record = access.get_staff_import(school, import_id)
+    prefix = "post:"
+    choices = {
+        key[len(prefix) :]: request.POST.get(key, "")
+        for key in request.POST
+        if key.startswith(prefix)
+    }
     try:
-        plan = importing.apply_import(
-            school=school,
-            data=base64.b64decode(stored["data"]),
-            file_name=stored["name"],
+        if importing.choose_posts(record=record, choices=choices):
+            messages.info(
+                request, _("The preview now shows the posts you chose. Check it, then confirm.")
+            )
+            return redirect(record)
+        if request.POST.get("action") != "confirm":
+            return redirect(record)
+        plan = importing.confirm_import(
+            record=record,
             fingerprint=request.POST.get("fingerprint", ""),
-            end_for=end_for,
+            end_for=_ids(request.POST.getlist("end")),
+            by=request.user,
         )
     except importing.PlanChanged:
         messages.error(request, _("The staff changed since the preview: check the new preview."))
-        return redirect("teams:staff_import", school.pk)
+        return redirect(record)
     except ValidationError as error:
         messages.error(request, error.messages[0])
-        return redirect("teams:staff_import", school.pk)
-    if not plan.ok:
-        messages.error(request, _("Upload the file again: the preview is no longer available."))
-        return redirect("teams:staff_import", school.pk)
-    del request.session[SESSION_KEY]
+        return redirect(record)
     messages.success(
         request,
         _("Staff list imported: %(new)s added, %(changed)s changed, %(unchanged)s unchanged.")
         % {"new": len(plan.new), "changed": len(plan.changed), "unchanged": len(plan.unchanged)},
     )
     return redirect("teams:staff", school.pk)
+
+
+@require_POST
+def staff_import_cancel(request: HttpRequest, school_id: int, import_id: int) -> HttpResponse:
+    school = access.get_school(request.user, school_id, manage=True)
+    record = access.get_staff_import(school, import_id)
+    importing.cancel_import(record=record)
+    messages.info(request, _("The import was cancelled; nothing was changed."))
+    return redirect("teams:staff_import", school.pk)
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(value) for value in values if value.isascii() and value.isdigit()]
 
 
 # --- Invitations and rights ---------------------------------------------------------------------

@@ -90,7 +90,9 @@ def test_import_invite_and_first_login_by_keyboard(page: Page, live_server, scho
     expect(
         page.get_by_role("heading", name="Voorbeeld: er is nog niets opgeslagen")
     ).to_be_visible()
-    expect(page.get_by_role("table")).to_contain_text("zoe.vandeputte@delinde.test")
+    expect(page.get_by_role("table", name="Wat de import wijzigt")).to_contain_text(
+        "zoe.vandeputte@delinde.test"
+    )
     assert not StaffMember.objects.filter(email="zoe.vandeputte@delinde.test").exists()
     assert_no_violations(page)
 

@@ -217,3 +217,25 @@ def test_a_workbook_without_task_rows_is_refused():
 def test_blank_and_total_rows_are_no_tasks():
     data = workbook_bytes([SIMPLE_HEADER, [], [None, "Totaal", None, None, None, None, 0]])
     assert refused(data) == "no_tasks"
+
+
+@pytest.mark.parametrize(
+    ("ref", "cells"),
+    [("A1:D3", 12), ("A1", 1), ("$B$2:$KN$5001", 299 * 5000), ("XFD1048576:A1", 16384 * 1048576)],
+)
+def test_the_cells_a_sheet_declares_are_read_from_its_start(ref, cells):
+    from tasks.workbook_guard import declared_cells
+
+    assert declared_cells(f'<worksheet><dimension ref="{ref}"/><sheetData>'.encode()) == cells
+    assert declared_cells(b"<worksheet><sheetData>") == 0
+
+
+def test_a_cap_on_declared_cells_is_only_where_asked():
+    from tasks.problems import RefusedFile
+    from tasks.workbook_guard import check_upload
+
+    data = workbook_bytes(simple_rows(3))  # declares A1:F4 or so: a few dozen cells
+    assert check_upload(data, "t.xlsx", max_bytes=10**7).declared_cells > 0
+    with pytest.raises(RefusedFile) as refused:
+        check_upload(data, "t.xlsx", max_bytes=10**7, max_cells=5)
+    assert refused.value.problem.code == "too_many_cells"

@@ -16,7 +16,15 @@ from django.apps import apps
 from django.contrib.auth.models import Permission, User
 from django.urls import URLPattern, get_resolver, reverse
 
-from teams.models import Assignment, Invitation, Occurrence, Reminder, ReminderSettings, Schedule
+from teams.models import (
+    Assignment,
+    Invitation,
+    Occurrence,
+    Reminder,
+    ReminderSettings,
+    Schedule,
+    StaffImport,
+)
 
 from .factories import SchoolGroupFactory
 
@@ -77,8 +85,13 @@ def objects(world) -> dict[str, Ids]:
         )
         for school, member in ((world.school, world.staff[0]), (world.other, world.other_staff))
     ]
+    imports = [
+        StaffImport.objects.create(school=school, file_name="p.csv", status="preview")
+        for school in (world.school, world.other)
+    ]
     return {
         "invitation_id": Ids(invitations[0].pk, invitations[1].pk),
+        "import_id": Ids(imports[0].pk, imports[1].pk),
         "occurrence_id": Ids(occurrences[0].pk, occurrences[1].pk),
         "reminder_id": Ids(reminder.pk, reminder.pk),
         # The feed's address is its secret: any valid one is its owner's, so only "not there".
