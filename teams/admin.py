@@ -21,6 +21,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -284,9 +285,25 @@ class MembershipAdmin(KeepsADirector):
 admin.site.unregister(User)
 
 
+class AccountChangeForm(UserChangeForm):
+    def clean(self) -> dict[str, Any]:
+        """Refuse to deactivate a school's last director: nobody could sign in to direct it.
+
+        Runs in the admin's transaction, so the schools' locks are held until the save.
+        """
+        data: dict[str, Any] = super().clean() or {}
+        if self.instance.pk and self.instance.is_active and data.get("is_active") is False:
+            taken = _directors_by_school(Membership.objects.filter(user=self.instance))
+            for school_id, users in sorted(taken.items()):
+                rights.keep_a_director(school=school_id, losing=users)
+        return data
+
+
 @admin.register(User)
 class AccountAdmin(KeepsADirector, UserAdmin):
     """Django's own account pages; deleting an account deletes its memberships."""
+
+    form = AccountChangeForm
 
     def directors_taken(self, objects: list[User]) -> dict[int, set[int]]:
         return _directors_by_school(Membership.objects.filter(user__in=objects))

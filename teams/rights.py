@@ -51,10 +51,11 @@ def keep_a_director(*, school: School | int, losing: Iterable[int | None]) -> No
         .values_list("name", flat=True)
         .first()
     )
+    # A deactivated account cannot sign in, so it directs nothing.
     directors = set(
-        Membership.objects.filter(school_id=school_id, kind=Kind.DIRECTOR).values_list(
-            "user_id", flat=True
-        )
+        Membership.objects.filter(
+            school_id=school_id, kind=Kind.DIRECTOR, user__is_active=True
+        ).values_list("user_id", flat=True)
     )
     going = directors & {pk for pk in losing if pk is not None}
     if going and going == directors:

@@ -193,6 +193,45 @@ def test_deleting_the_last_directors_account_is_refused(admin_client, world):
     assert not User.objects.filter(pk=world.staff_user.pk).exists()
 
 
+def account_form(user, **changes):
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "date_joined_0": "2026-09-01",
+        "date_joined_1": "08:00:00",
+        "initial-date_joined_0": "2026-09-01",
+        "initial-date_joined_1": "08:00:00",
+        "is_active": "on",
+    }
+    data |= changes
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_deactivating_the_last_directors_account_is_refused(admin_client, world):
+    """Nobody could sign in to direct the school, nor repair it from a director's page."""
+    url = reverse("admin:auth_user_change", args=[world.director.pk])
+    response = admin_client.post(url, account_form(world.director, is_active=None))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [LAST]
+    world.director.refresh_from_db()
+    assert world.director.is_active
+
+
+def test_a_deactivated_director_does_not_count_as_the_one_left(admin_client, world):
+    second_director(world)
+    url = reverse("admin:auth_user_change", args=[world.staff_user.pk])
+    assert admin_client.post(url, account_form(world.staff_user, is_active=None)).status_code == 302
+    world.staff_user.refresh_from_db()
+    assert not world.staff_user.is_active
+    # The active director is now the last one who can act: demoting them is refused.
+    membership = directorship(world)
+    url = reverse("admin:teams_membership_change", args=[membership.pk])
+    response = admin_client.post(url, membership_form(membership, kind="staff"))
+    assert response.context["adminform"].form.non_field_errors() == [LAST]
+
+
 def director_in_staff(world):
     """Bert's account is the director's: his appointment in school A is the director's."""
     bert = world.staff[1]
