@@ -115,7 +115,7 @@ def change_to_fresh_figures(year, school_id: int, changes: int) -> None:  # type
     from django.test import Client
     from django.urls import reverse
 
-    from teams.distribution import task_row
+    from teams.assignments.distribution import task_row
     from teams.models import Assignment, Membership, School, SchoolWorkload, WorkloadRequest
     from teams.workload.reading import school_dashboard
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from teams.distribution import build_board
+from teams.assignments.distribution import build_board
 from teams.models import School, SchoolYear
 from teams.workload.calculator import percent_of
 
@@ -49,7 +49,7 @@ def workload_facts(school: School, school_year: SchoolYear) -> WorkloadFacts:
     budget against its workload, for one school and year.
 
     This is the one place the step plan reads workload. Every number is the
-    workload calculator's, through the board (``teams.distribution``), so the step
+    workload calculator's, through the board (``teams.assignments.distribution``), so the step
     plan counts exactly what the board and the dashboard count.
     """
     board = build_board(school, school_year)

@@ -117,7 +117,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "teams.middleware.AccountLanguageMiddleware",
+    "teams.staff.middleware.AccountLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -185,8 +185,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Sign in with the school's Microsoft 365 or Google Workspace account (OpenID Connect),
 # offered only for providers whose client id and secret are set. Password login
 # stays on Django's LoginView behind axes; allauth serves only the provider flow, and
-# teams.social decides which account a login may sign into (never a staff account).
-SOCIALACCOUNT_ADAPTER = "teams.social.SocialAccountAdapter"
+# teams.staff.social decides which account a login may sign into (never a staff account).
+SOCIALACCOUNT_ADAPTER = "teams.staff.social.SocialAccountAdapter"
 SOCIALACCOUNT_ONLY = True
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
@@ -210,7 +210,7 @@ _OIDC_APPS = [
         "secret": env.str(f"OIDC_{provider_id.upper()}_CLIENT_SECRET"),
         "settings": {
             "server_url": env.str(f"OIDC_{provider_id.upper()}_SERVER_URL", default=url),
-            # Who a login is comes from the signed ID token alone (teams.social): the
+            # Who a login is comes from the signed ID token alone (teams.staff.social): the
             # user-info document could name another address than the one verified.
             "fetch_userinfo": False,
         },

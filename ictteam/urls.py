@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
-from teams.views import onboarding
+from teams.staff.views import onboarding
 
 from . import views
 
@@ -43,6 +43,6 @@ urlpatterns = [
     path("guidelines/", include("guidelines.urls")),
     path("health/", login_not_required(health), name="health"),
     # Only the OpenID Connect flow of allauth: password login stays on LoginView (axes).
-    path("accounts/", include("teams.social")),
+    path("accounts/", include("teams.staff.social")),
     path("admin/", admin.site.urls),
 ]

@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import (
+from teams.models import (
     Appointment,
     Assignment,
     Invitation,

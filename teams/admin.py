@@ -8,7 +8,7 @@ derived data: they can be looked at, never edited.
 A school keeps a director here too: changing or deleting a membership,
 deleting an account, and ending or deleting an appointment are refused
 with a message when they would take a school's last director, under the
-same lock as the pages (:func:`teams.rights.keep_a_director`). Ending or
+same lock as the pages (:func:`teams.staff.rights.keep_a_director`). Ending or
 deleting an appointment takes the school's rights from the account, as
 ending it on the staff page does.
 """
@@ -33,9 +33,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import rights, services
-from .access import staff_for_task
-from .models import (
+from teams.access import staff_for_task
+from teams.assignments import task_list
+from teams.models import (
     Appointment,
     Assignment,
     Budget,
@@ -53,7 +53,9 @@ from .models import (
     StaffWorkload,
     WorkloadSnapshot,
 )
-from .workload import mark_changed, schools_of
+from teams.staff import rights
+from teams.workload import mark_changed, schools_of
+from teams.workload import services as workload_services
 
 
 class KeepsADirector(admin.ModelAdmin):
@@ -164,7 +166,7 @@ class SchoolGroupAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         super().save_model(request, obj, form, change)
-        services.adopt_catalogue(school_group=obj)
+        task_list.adopt_catalogue(school_group=obj)
 
 
 @admin.register(School)
@@ -175,8 +177,8 @@ class SchoolAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         super().save_model(request, obj, form, change)
-        services.adopt_catalogue(school=obj)
-        services.mark_from_now(services.group_schools(obj))
+        task_list.adopt_catalogue(school=obj)
+        workload_services.mark_from_now(workload_services.group_schools(obj))
 
 
 class AppointmentFormSet(BaseInlineFormSet):
@@ -225,7 +227,9 @@ class StaffMemberAdmin(KeepsADirector):
         # An appointment started or ended moves the person's group-level hours.
         super().save_related(request, form, formsets, change)
         schools = {a.school for a in form.instance.appointments.select_related("school")}
-        services.mark_from_now(sorted({pk for s in schools for pk in services.group_schools(s)}))
+        workload_services.mark_from_now(
+            sorted({pk for s in schools for pk in workload_services.group_schools(s)})
+        )
 
     def directors_taken(self, objects: list[StaffMember]) -> dict[int, set[int]]:
         # Deleting a person ends their appointments (see delete_model).
@@ -335,11 +339,11 @@ class BudgetAdmin(SimpleHistoryAdmin):
         if "hours_per_year" in form.changed_data:
             obj.entered_amount, obj.entered_unit = None, BudgetUnit.YEAR
         super().save_model(request, obj, form, change)
-        mark_changed(services.group_schools(obj.school), obj.school_year)
+        mark_changed(workload_services.group_schools(obj.school), obj.school_year)
 
     def delete_model(self, request: HttpRequest, obj: Budget) -> None:
         super().delete_model(request, obj)
-        mark_changed(services.group_schools(obj.school), obj.school_year)
+        mark_changed(workload_services.group_schools(obj.school), obj.school_year)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Budget]) -> None:
         for budget in queryset.select_related("school", "school_year"):
@@ -366,7 +370,7 @@ class SchoolTaskAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         super().save_model(request, obj, form, change)
-        services.mark_from_now(schools_of(obj))
+        workload_services.mark_from_now(schools_of(obj))
 
 
 class AssignmentAdminForm(forms.ModelForm):
@@ -434,4 +438,4 @@ class InvitationAdmin(admin.ModelAdmin):
         return False
 
 
-from .reminders import admin as reminder_admin  # noqa: E402, F401  (registers its pages)
+from teams.reminders import admin as reminder_admin  # noqa: E402, F401  (registers its pages)

@@ -7,4 +7,4 @@ class TeamsConfig(AppConfig):
     verbose_name = _("Teams")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects the signal receivers)
+        from teams import receivers  # noqa: F401  (connects the signal receivers)

@@ -19,9 +19,8 @@ from django.utils import timezone
 from guidelines.demo import seed_demo_pilot
 from tasks.models import Task
 from tasks.services import import_file
-
-from . import services
-from .models import (
+from teams.assignments import task_list
+from teams.models import (
     Appointment,
     Assignment,
     Budget,
@@ -36,8 +35,9 @@ from .models import (
     StaffMember,
     StaffRole,
 )
-from .reminders.demo import seed_schedules
-from .workload import recalculate
+from teams.reminders.demo import seed_schedules
+from teams.staff import services as staff_services
+from teams.workload import recalculate
 
 DEFAULT_CATALOGUE = settings.BASE_DIR / "fixtures" / "takenoverzicht-ict-coordinatie.xlsx"
 GROUP = "Scholengroep Demo"
@@ -181,7 +181,7 @@ def _staff(
             if not Budget.objects.filter(
                 staff_member=member, school=school, school_year=year
             ).exists():
-                services.set_budget(
+                staff_services.set_budget(
                     member=member, school=school, school_year=year, hours_per_year=Decimal(hours)
                 )
             for key in person.roles:
@@ -247,9 +247,9 @@ def seed_demo(*, password: str) -> list[tuple[str, str]]:
         name: School.objects.get_or_create(name=name, school_group=group)[0]
         for name in (LINDE, ZUID)
     }
-    services.adopt_catalogue(school_group=group)
+    task_list.adopt_catalogue(school_group=group)
     for school in schools.values():
-        services.adopt_catalogue(school=school)
+        task_list.adopt_catalogue(school=school)
     names = {p.username: (p.first_name, p.last_name) for p in PEOPLE if p.username}
     users = {
         username: _account(username, password, *names.get(username, ("", "")))

@@ -7,12 +7,12 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from ictteam.celery import enqueue_on_commit
-
-from . import services, staff_import
-from .reminders import scan
+from teams.assignments import task_list as services
+from teams.reminders import scan
+from teams.staff import staff_import
 
 # The workload jobs live with the rest of workload; importing them here registers them.
-from .workload.jobs import nightly_job, recalculate_marked_job
+from teams.workload.jobs import nightly_job, recalculate_marked_job
 
 __all__ = [
     "adopt_catalogue_everywhere",

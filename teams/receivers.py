@@ -7,9 +7,8 @@ from django.dispatch import receiver
 
 from ictteam.celery import enqueue_on_commit
 from tasks.signals import catalogue_changed
-
-from .middleware import stamp_login
-from .services import FOLLOW_CATALOGUE_JOB
+from teams.assignments.task_list import FOLLOW_CATALOGUE_JOB
+from teams.staff.middleware import stamp_login
 
 
 @receiver(catalogue_changed)

@@ -17,8 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from tasks.models import Frequency, Level, Task, TaskGroup
-
-from .models import (
+from teams.models import (
     Appointment,
     Assignment,
     Budget,

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from .views import board, onboarding, reminders, schools, staff, task_list, workload
+from teams.assignments.views import board, history, task_list
+from teams.reminders import views as reminders
+from teams.staff.views import onboarding, schools, staff
+from teams.workload import views as workload
 
 app_name = "teams"
 
@@ -83,5 +86,5 @@ urlpatterns = [
     path("<int:school_id>/task-list/", task_list.task_list, name="task_list"),
     path("<int:school_id>/task-list/<int:task_id>/", task_list.task_edit, name="task_edit"),
     path("<int:school_id>/task-list/<int:task_id>/hide/", task_list.task_hide, name="task_hide"),
-    path("<int:school_id>/history/", schools.history, name="history"),
+    path("<int:school_id>/history/", history.history, name="history"),
 ]

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from ictteam.celery import job_named
 from tasks import services as catalogue
-from teams import services, staff_import
+from teams.assignments import task_list as services
+from teams.staff import staff_import
 from teams.workload import figures
 
 ROOT = Path(__file__).resolve().parents[1]

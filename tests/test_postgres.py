@@ -9,9 +9,9 @@ from django.db import connection, transaction
 
 from tasks import services
 from tasks.models import CatalogueImport, Task
-from teams import assigning
-from teams.assigning import AssignmentInput, Conflict
-from teams.distribution import task_row
+from teams.assignments import assigning
+from teams.assignments.assigning import AssignmentInput, Conflict
+from teams.assignments.distribution import task_row
 from teams.models import Assignment
 
 from .tasks.workbooks import simple_rows, workbook_bytes
@@ -107,8 +107,8 @@ def test_two_workers_scanning_at_once_recalculate_each_school_once(world):  # no
 def test_two_managers_saving_the_same_staff_member_at_once(world):  # noqa: F811
     from decimal import Decimal
 
-    from teams import services as team_services
     from teams.models import Budget
+    from teams.staff import services as team_services
 
     ann = world.staff[0]
     seen = team_services.staff_state(member=ann, school=world.school, school_year=world.year)

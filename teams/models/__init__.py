@@ -1,9 +1,16 @@
 """The teams app's models, one module per area; import them from here."""
 
-from .accounts import INVITATION_VALID_FOR, AccountSettings, Invitation
-from .imports import StaffImport
-from .organisation import MAX_SIZE, Membership, School, SchoolGroup, SchoolYear, SizeMeasure
-from .reminders import (
+from teams.models.accounts import INVITATION_VALID_FOR, AccountSettings, Invitation
+from teams.models.imports import StaffImport
+from teams.models.organisation import (
+    MAX_SIZE,
+    Membership,
+    School,
+    SchoolGroup,
+    SchoolYear,
+    SizeMeasure,
+)
+from teams.models.reminders import (
     Digest,
     Occurrence,
     Reminder,
@@ -12,7 +19,7 @@ from .reminders import (
     Schedule,
     SchoolReminderPolicy,
 )
-from .staff import (
+from teams.models.staff import (
     EMAIL_MAX_LENGTH,
     HOURS_PER_WEEK_FULL_TIME,
     HOURS_PER_YEAR_FULL_TIME,
@@ -29,8 +36,8 @@ from .staff import (
     StaffRole,
     budget_hours,
 )
-from .tasks import Assignment, SchoolTask
-from .workload import (
+from teams.models.tasks import Assignment, SchoolTask
+from teams.models.workload import (
     GROUP_KINDS,
     SCHOOL_FIGURES,
     SchoolWorkload,

@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .organisation import GROUP_SCOPE, SCHOOL_SCOPE, Membership, School, SchoolGroup
-from .staff import EMAIL_MAX_LENGTH, StaffMember
+from teams.models.organisation import GROUP_SCOPE, SCHOOL_SCOPE, Membership, School, SchoolGroup
+from teams.models.staff import EMAIL_MAX_LENGTH, StaffMember
 
 INVITATION_VALID_FOR = timedelta(days=7)
 
@@ -26,7 +26,7 @@ class Invitation(models.Model):
     """An e-mail inviting a person to create their account, with rights in a school or group.
 
     The link in the e-mail is a signed token derived from this row's state
-    (see ``teams.invitations``): nothing stored here lets a database reader
+    (see ``teams.staff.invitations``): nothing stored here lets a database reader
     use a pending link, and any change of state (re-sent, withdrawn,
     accepted) makes earlier links useless.
     """

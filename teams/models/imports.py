@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .organisation import School
+from teams.models.organisation import School
 
 
 class StaffImport(models.Model):

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..workload.calculator import FACTOR_RANGE, hours_factor
+from teams.workload.calculator import FACTOR_RANGE, hours_factor
 
 # The largest size a school can give (pupils or devices).
 MAX_SIZE = 20_000
@@ -148,7 +148,7 @@ class SchoolGroup(models.Model):
     """A *scholengroep* or *scholengemeenschap*: schools that pool ICT work."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
-    # Who of the group's people may log in with Microsoft or Google (teams.social);
+    # Who of the group's people may log in with Microsoft or Google (teams.staff.social);
     # empty allows any verified address of theirs.
     signin_domains = models.TextField(
         _("e-mail domains for logging in with Microsoft or Google"),

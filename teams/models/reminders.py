@@ -21,9 +21,9 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from .organisation import School
-from .staff import Appointment, StaffMember
-from .tasks import SchoolTask
+from teams.models.organisation import School
+from teams.models.staff import Appointment, StaffMember
+from teams.models.tasks import SchoolTask
 
 MAX_LEAD_DAYS = 90
 

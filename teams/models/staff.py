@@ -11,7 +11,7 @@ from django.db.models import OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .organisation import School, SchoolYear
+from teams.models.organisation import School, SchoolYear
 
 # A full-time post: 38 hours a week over the 37 weeks of a Flemish school year, the same
 # in every school (a school's own weeks per year count only for budgets given per week).

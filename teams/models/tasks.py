@@ -12,10 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tasks.models import MAX_TASK_HOURS, Frequency, Level, Task, TaskGroup
-
-from ..workload.calculator import ONE, hours_source, task_factor, task_hours
-from .organisation import School, SchoolGroup, SchoolYear
-from .staff import Appointment, StaffMember
+from teams.models.organisation import School, SchoolGroup, SchoolYear
+from teams.models.staff import Appointment, StaffMember
+from teams.workload.calculator import ONE, hours_source, task_factor, task_hours
 
 
 class SchoolTaskQuerySet(models.QuerySet["SchoolTask"]):

@@ -12,8 +12,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .organisation import School, SchoolYear
-from .staff import StaffMember
+from teams.models.organisation import School, SchoolYear
+from teams.models.staff import StaffMember
 
 HOURS: dict[str, Any] = {"max_digits": 10, "decimal_places": 2, "default": Decimal(0)}
 GROUP_KINDS = ("technical", "pedagogical", "policy", "administrative", "other")

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from ..models import Digest, Occurrence, Reminder, Schedule
+from teams.models import Digest, Occurrence, Reminder, Schedule
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from ..models import Reminder
+from teams.models import Reminder
 
 
 def _unread(request: HttpRequest) -> int:

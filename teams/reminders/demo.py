@@ -11,8 +11,8 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 
-from ..models import Assignment, Rhythm, Schedule, SchoolTask, SchoolYear
-from .services import set_schedule
+from teams.models import Assignment, Rhythm, Schedule, SchoolTask, SchoolYear
+from teams.reminders.services import set_schedule
 
 # Catalogue code -> (month, day) of a yearly task's due date.
 YEARLY_ON = {

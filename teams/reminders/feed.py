@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from ..models import Appointment, Assignment, Occurrence, Schedule, SchoolYear, StaffMember
-from .recurrence import due_between
-from .sources import occurrence_url, steps_for
+from teams.models import Appointment, Assignment, Occurrence, Schedule, SchoolYear, StaffMember
+from teams.reminders.recurrence import due_between
+from teams.reminders.sources import occurrence_url, steps_for
 
 PAST_DAYS = 90
 AHEAD_DAYS = 366

@@ -9,8 +9,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import ReminderSettings, Rhythm
-from ..models.reminders import MAX_LEAD_DAYS
+from teams.models import ReminderSettings, Rhythm
+from teams.models.reminders import MAX_LEAD_DAYS
 
 
 class ScheduleForm(forms.Form):

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from ..models import Assignment, Occurrence, School, SchoolYear, StaffMember
+from teams.models import Assignment, Occurrence, School, SchoolYear, StaffMember
 
 LIMIT = 50
 

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from dateutil.rrule import MONTHLY, WEEKLY, YEARLY, rrule
 
-from ..models.reminders import Rhythm
+from teams.models.reminders import Rhythm
 
 _STEP = {
     Rhythm.WEEKLY: (WEEKLY, 1),

@@ -22,9 +22,9 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from ..models import Digest, Occurrence, Reminder, ReminderSettings, Schedule, StaffMember
-from .recurrence import due_dates
-from .sources import SOURCES, Scan
+from teams.models import Digest, Occurrence, Reminder, ReminderSettings, Schedule, StaffMember
+from teams.reminders.recurrence import due_dates
+from teams.reminders.sources import SOURCES, Scan
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import (
+from teams.models import (
     Assignment,
     Occurrence,
     Reminder,
@@ -22,8 +22,8 @@ from ..models import (
     SchoolYear,
     StaffMember,
 )
-from ..models.reminders import MAX_LEAD_DAYS, new_feed_token
-from .recurrence import first_due_on_or_after
+from teams.models.reminders import MAX_LEAD_DAYS, new_feed_token
+from teams.reminders.recurrence import first_due_on_or_after
 
 
 @transaction.atomic

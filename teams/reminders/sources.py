@@ -19,8 +19,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from tasks.models import CatalogueImport, Task
-
-from ..models import (
+from teams.models import (
     Appointment,
     Assignment,
     Membership,
@@ -32,8 +31,8 @@ from ..models import (
     SchoolYear,
     StaffMember,
 )
-from ..models.reminders import DEFAULT_BACKUP_AFTER_DAYS
-from ..workload.calculator import ONE, task_factor, task_hours
+from teams.models.reminders import DEFAULT_BACKUP_AFTER_DAYS
+from teams.workload.calculator import ONE, task_factor, task_hours
 
 Kind = Reminder.Kind
 # How long after an import its catalogue changes are still worth telling.

@@ -6,7 +6,7 @@ from typing import Any
 from django import template
 from django.template.defaultfilters import floatformat
 
-from ..forms import display_number
+from teams.workload.hours_input import display_number
 
 register = template.Library()
 

@@ -18,8 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ictteam.celery import enqueue_on_commit
-
-from ..models import (
+from teams.models import (
     GROUP_KINDS,
     SCHOOL_FIGURES,
     School,
@@ -30,10 +29,10 @@ from ..models import (
     WorkloadRequest,
     WorkloadSnapshot,
 )
-from .calculator import ZERO, PersonFigures, calculate
-from .calculator import SchoolWorkload as Result
-from .loading import load, load_one
-from .prepared import Prepared, Upsert
+from teams.workload.calculator import ZERO, PersonFigures, calculate
+from teams.workload.calculator import SchoolWorkload as Result
+from teams.workload.loading import load, load_one
+from teams.workload.prepared import Prepared, Upsert
 
 # The job that runs recalculate_marked (teams.workload.jobs registers it under this name).
 RECALCULATE_JOB = "teams.workload.jobs.recalculate_marked_job"

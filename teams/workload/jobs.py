@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import figures
+from teams.workload import figures
 
 
 @shared_task(name=figures.RECALCULATE_JOB)

@@ -17,8 +17,8 @@ from typing import Any
 
 from django.db.models import FilteredRelation, OuterRef, Q, QuerySet, Subquery
 
-from ..models import Appointment, Budget, School, SchoolTask, SchoolYear
-from .calculator import (
+from teams.models import Appointment, Budget, School, SchoolTask, SchoolYear
+from teams.workload.calculator import (
     ONE,
     AssignmentIn,
     Limits,
@@ -30,7 +30,7 @@ from .calculator import (
     task_factor,
     task_hours,
 )
-from .prepared import Prepared
+from teams.workload.prepared import Prepared
 
 
 def _schools(ids: list[int]) -> QuerySet[School, tuple[Any, ...]]:

@@ -19,8 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tasks.models import TaskGroup
-
-from ..models import (
+from teams.models import (
     GROUP_KINDS,
     School,
     SchoolGroup,
@@ -31,7 +30,7 @@ from ..models import (
     WorkloadRequest,
     WorkloadSnapshot,
 )
-from .calculator import ZERO, Limits, PersonFigures, percent_of
+from teams.workload.calculator import ZERO, Limits, PersonFigures, percent_of
 
 
 def limits_of(school: School) -> Limits:

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from teams.distribution import task_row
+from teams.assignments.distribution import task_row
 from teams.models import Assignment
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import translation
 
-from teams import assigning
-from teams.assigning import AssignmentInput, Conflict
-from teams.distribution import task_row
+from teams.assignments import assigning
+from teams.assignments.assigning import AssignmentInput, Conflict
+from teams.assignments.distribution import task_row
 from teams.models import Assignment, SchoolYear
 
 from .factories import StaffMemberFactory, appoint

@@ -10,9 +10,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tasks.models import TaskGroup
-from teams import services
-from teams.distribution import task_row
+from teams.assignments import task_list
+from teams.assignments.distribution import task_row
 from teams.models import Assignment, Budget, SchoolTask, SchoolYear
+from teams.staff import services as staff_services
 
 from .factories import OwnTaskFactory, StaffMemberFactory, appoint
 
@@ -32,7 +33,7 @@ def board(client, w, **params):
 
 def edit_state(w, member):
     """The state token the staff edit page carries for a person, as a browser would post it."""
-    return services.staff_state(member=member, school=w.school, school_year=w.year)
+    return staff_services.staff_state(member=member, school=w.school, school_year=w.year)
 
 
 def shown(response):
@@ -504,7 +505,7 @@ class TestTaskList:
         assert not SchoolTask.objects.get(pk=world.tasks[0].pk).is_hidden
 
     def test_a_hidden_task_says_it_does_not_apply_and_can_be_restored(self, client, world):
-        services.set_hidden(task=world.tasks[0], hidden=True)
+        task_list.set_hidden(task=world.tasks[0], hidden=True)
         client.force_login(world.director)
         page = client.get(reverse("teams:task_list", args=[world.school.pk])).content.decode()
         hidden = page.split(f'id="list-{world.tasks[0].pk}"')[1].split("</tr>")[0]

@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from teams import services
 from teams.models import Budget, BudgetUnit, School, budget_hours
+from teams.staff import services as staff_services
+from teams.workload import services as workload_services
 
 from .test_board import edit_state
 
@@ -105,7 +106,7 @@ class TestSchoolConversion:
         a, b, c = world.staff
         for member, amount, unit in ((a, "4", "periods"), (b, "2", "week"), (c, "100", "year")):
             hours = budget_hours(Decimal(amount), unit, world.school)
-            services.set_budget(
+            staff_services.set_budget(
                 member=member,
                 school=world.school,
                 school_year=world.year,
@@ -113,7 +114,7 @@ class TestSchoolConversion:
                 amount=Decimal(amount),
                 unit=unit,
             )
-        changed = services.set_budget_conversion(
+        changed = workload_services.set_budget_conversion(
             school=world.school, minutes_per_period=45, weeks_per_year=36
         )
         hours = dict(
@@ -125,7 +126,7 @@ class TestSchoolConversion:
     @pytest.mark.parametrize(("minutes", "weeks"), [(5, 37), (50, 60), (121, 37), (50, 29)])
     def test_impossible_figures_are_refused_and_nothing_changes(self, world, minutes, weeks):
         with pytest.raises(Exception, match="10 tot 120 minuten"):
-            services.set_budget_conversion(
+            workload_services.set_budget_conversion(
                 school=world.school, minutes_per_period=minutes, weeks_per_year=weeks
             )
         world.school.refresh_from_db()
@@ -174,7 +175,7 @@ class TestHoursAWeekOnTheStaffList:
     def test_they_follow_the_schools_weeks(self, client, world):
         world.school.weeks_per_year = 36
         world.school.save(update_fields=["weeks_per_year"])
-        services.set_budget(
+        staff_services.set_budget(
             member=world.staff[0],
             school=world.school,
             school_year=world.year,
@@ -192,7 +193,7 @@ class TestHoursAWeekOnTheStaffList:
             assert self.staff_list(client, world).status_code == 200
         for hours in range(30, 60):
             member = appoint(StaffMemberFactory(), world.school)
-            services.set_budget(
+            staff_services.set_budget(
                 member=member,
                 school=world.school,
                 school_year=world.year,

@@ -11,7 +11,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.urls import reverse
 
-from teams.distribution import build_board
+from teams.assignments.distribution import build_board
 from teams.models import Assignment, Invitation, Membership, School, SchoolYear, StaffMember
 
 pytestmark = pytest.mark.django_db

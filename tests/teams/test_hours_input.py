@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from tasks.models import Task, TaskGroup
-from teams.distribution import task_row
-from teams.forms import AssignmentForm, HoursField, display_number, parse_decimal
+from teams.assignments.distribution import task_row
+from teams.assignments.forms import AssignmentForm
 from teams.models import HOURS_PER_YEAR_FULL_TIME, Assignment, SchoolTask, StaffMember
+from teams.workload.hours_input import HoursField, display_number, parse_decimal
 
 from .test_board import assign, edit_state
 

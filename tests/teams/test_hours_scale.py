@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tasks.models import Task, TaskGroup
-from teams import services
-from teams.distribution import build_board
+from teams.assignments.distribution import build_board
 from teams.models import SchoolTask, WorkloadRequest
+from teams.workload import services
 from teams.workload.calculator import (
     CATALOGUE,
     LOCAL,

@@ -10,8 +10,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from teams import invitations
 from teams.models import AccountSettings, Invitation, Membership, Post, School, StaffMember
+from teams.staff import invitations
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Zonnebloem-Fiets-77"

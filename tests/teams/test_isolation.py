@@ -8,8 +8,9 @@ person learns nothing about them and changes nothing.
 import pytest
 from django.urls import reverse
 
-from teams import access, services
+from teams import access
 from teams.models import Appointment, StaffMember
+from teams.staff import services
 
 pytestmark = pytest.mark.django_db
 

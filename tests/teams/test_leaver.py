@@ -38,7 +38,7 @@ from teams.models import (
 )
 from teams.reminders import scan, services
 from teams.reminders.scan import run_scan
-from teams.services import end_appointment
+from teams.staff.services import end_appointment
 
 from .conftest import World
 from .factories import StaffMemberFactory, UserFactory, appoint

@@ -352,7 +352,8 @@ def test_the_services_decide_again_with_the_rights_held_now(world):
     her plain staff. What she sends then changes nothing."""
     from django.core.exceptions import ValidationError
 
-    from teams import access, rights, services
+    from teams import access
+    from teams.staff import rights, services
 
     carla = second_director(world)
     assert access.may_end_appointment(world.staff_user, world.staff[0], world.school)

@@ -8,8 +8,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from teams import rights, services
 from teams.models import Appointment, Membership, StaffMember
+from teams.staff import rights, services
 from tests.test_postgres import at_once
 
 from .conftest import World, world  # noqa: F401  (the cast of the teams tests)

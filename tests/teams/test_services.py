@@ -10,7 +10,7 @@ from django.db import IntegrityError
 from django.utils import translation
 
 from tasks.models import Level, Task, TaskGroup
-from teams import services
+from teams.assignments import task_list
 from teams.models import (
     Appointment,
     Assignment,
@@ -21,6 +21,8 @@ from teams.models import (
     SchoolYear,
     StaffRole,
 )
+from teams.staff import services as staff_services
+from teams.workload import services as workload_services
 
 from .factories import SchoolFactory
 
@@ -52,37 +54,37 @@ def codes(**owner):
 
 
 def test_adopting_the_catalogue_in_a_school_group(world, catalogue):
-    services.adopt_catalogue(school_group=world.group)
-    services.adopt_catalogue(school=world.school)
+    task_list.adopt_catalogue(school_group=world.group)
+    task_list.adopt_catalogue(school=world.school)
     assert codes(school_group=world.group) == ["G1"]
     assert codes(school=world.school) == ["S1", "S2"]
 
 
 def test_a_standalone_school_adopts_everything_active(catalogue):
     school = SchoolFactory(school_group=None)
-    assert services.adopt_catalogue(school=school) == 3
+    assert task_list.adopt_catalogue(school=school) == 3
     assert codes(school=school) == ["G1", "S1", "S2"]
 
 
 def test_adopting_twice_adds_nothing_and_keeps_hidden_tasks_hidden(world, catalogue):
-    services.adopt_catalogue(school=world.school)
+    task_list.adopt_catalogue(school=world.school)
     SchoolTask.objects.filter(catalogue_task__code="S1").update(is_hidden=True)
-    assert services.adopt_catalogue(school=world.school) == 0
+    assert task_list.adopt_catalogue(school=world.school) == 0
     assert SchoolTask.objects.get(catalogue_task__code="S1").is_hidden
 
 
 def test_school_values_override_the_catalogue(world, catalogue):
-    services.adopt_catalogue(school=world.school)
+    task_list.adopt_catalogue(school=world.school)
     task = SchoolTask.objects.get(catalogue_task__code="S1")
     assert (task.hours, task.frequency, task.display_title) == (10, "ad_hoc", "Wifi")
-    services.set_local_values(task=task, hours=Decimal(4), frequency="weekly")
+    task_list.set_local_values(task=task, hours=Decimal(4), frequency="weekly")
     task.refresh_from_db()
     assert (task.hours, task.frequency) == (4, "weekly")
     assert Task.objects.get(code="S1").hours_per_year == 10
 
 
 def test_retired_catalogue_tasks_leave_the_board_but_keep_their_assignments(world, catalogue):
-    services.adopt_catalogue(school=world.school)
+    task_list.adopt_catalogue(school=world.school)
     task = SchoolTask.objects.get(catalogue_task__code="S1")
     Assignment.objects.create(
         school_task=task, school_year=world.year, kind="responsible", staff_member=world.staff[0]
@@ -94,8 +96,8 @@ def test_retired_catalogue_tasks_leave_the_board_but_keep_their_assignments(worl
 
 def test_own_task_needs_title_and_group(world):
     with pytest.raises(ValidationError):
-        services.add_own_task(school=world.school, title=" ", group=None)  # type: ignore[arg-type]
-    task = services.add_own_task(
+        task_list.add_own_task(school=world.school, title=" ", group=None)  # type: ignore[arg-type]
+    task = task_list.add_own_task(
         school=world.school,
         title=" Robotica ",
         group=TaskGroup.objects.get(kind="pedagogical"),
@@ -116,41 +118,41 @@ def test_a_task_belongs_to_a_school_or_its_group_never_both(world):
 
 
 def test_same_email_in_the_group_is_linked_only_by_the_group(world):
-    first = services.add_staff_member(
+    first = staff_services.add_staff_member(
         school=world.school, first_name="Bram", last_name="Jacobs", email="bram@example.org"
     )
     with pytest.raises(ValidationError) as refused:
-        services.add_staff_member(
+        staff_services.add_staff_member(
             school=world.other, first_name="Bram", last_name="Jacobs", email="BRAM@example.org"
         )
     assert refused.value.error_dict["email"][0].code == "email_not_usable"
     assert "Bram" not in str(refused.value)
-    services.link_staff_member(member=first, school=world.other, post="director")
+    staff_services.link_staff_member(member=first, school=world.other, post="director")
     assert set(Appointment.objects.filter(staff_member=first).values_list("school", "post")) == {
         (world.school.pk, "teacher"),
         (world.other.pk, "director"),
     }
     with pytest.raises(ValidationError, match="already works in this school"):
-        services.add_staff_member(
+        staff_services.add_staff_member(
             school=world.school, first_name="B", last_name="J", email="bram@example.org"
         )
     with pytest.raises(ValidationError, match="already works in School B"):
-        services.link_staff_member(member=first, school=world.other)
+        staff_services.link_staff_member(member=first, school=world.other)
 
 
 def test_linking_needs_a_person_of_the_same_group(world):
-    stranger = services.add_staff_member(
+    stranger = staff_services.add_staff_member(
         school=SchoolFactory(name="School D"), first_name="Sam", last_name="D"
     )
     with pytest.raises(ValidationError, match="does not work in a school of this school group"):
-        services.link_staff_member(member=stranger, school=world.school)
+        staff_services.link_staff_member(member=stranger, school=world.school)
     assert not Appointment.objects.filter(staff_member=stranger, school=world.school).exists()
 
 
 def test_someone_who_worked_here_before_can_be_taken_back(world):
     member = world.staff[0]
-    services.end_appointment(member=member, school=world.school, school_year=world.year)
-    again = services.add_staff_member(
+    staff_services.end_appointment(member=member, school=world.school, school_year=world.year)
+    again = staff_services.add_staff_member(
         school=world.school, first_name="x", last_name="y", email=member.email.upper()
     )
     assert again == member
@@ -159,10 +161,10 @@ def test_someone_who_worked_here_before_can_be_taken_back(world):
 
 def test_someone_who_left_for_a_sister_school_is_not_taken_back_by_a_director(world):
     member = world.staff[0]
-    services.link_staff_member(member=member, school=world.other)
-    services.end_appointment(member=member, school=world.school, school_year=world.year)
+    staff_services.link_staff_member(member=member, school=world.other)
+    staff_services.end_appointment(member=member, school=world.school, school_year=world.year)
     with pytest.raises(ValidationError):
-        services.add_staff_member(
+        staff_services.add_staff_member(
             school=world.school, first_name="x", last_name="y", email=member.email
         )
     assert not Appointment.objects.get(staff_member=member, school=world.school).is_active
@@ -171,7 +173,7 @@ def test_someone_who_left_for_a_sister_school_is_not_taken_back_by_a_director(wo
 def test_an_address_of_someone_else_in_the_group_cannot_be_given_to_a_person(world):
     member = world.staff[0]
     with pytest.raises(ValidationError) as refused:
-        services.update_staff_member(
+        staff_services.update_staff_member(
             member=member, school=world.school, first_name="Ann", last_name="A",
             email=world.other_staff.email, post="teacher",
         )  # fmt: skip
@@ -182,10 +184,10 @@ def test_an_address_of_someone_else_in_the_group_cannot_be_given_to_a_person(wor
 
 def test_budget_is_per_school_and_year_and_keeps_history(world):
     member = world.staff[0]
-    services.set_budget(
+    staff_services.set_budget(
         member=member, school=world.school, school_year=world.year, hours_per_year=Decimal(100)
     )
-    services.set_budget(
+    staff_services.set_budget(
         member=member, school=world.school, school_year=world.year, hours_per_year=Decimal(120)
     )
     budget = Budget.objects.get()
@@ -197,22 +199,22 @@ def test_budget_is_per_school_and_year_and_keeps_history(world):
 def test_roles_are_set_exactly_and_only_from_the_school(world):
     member = world.staff[0]
     coach, helpdesk = Role.objects.get(key="media_coach"), Role.objects.get(key="helpdesk")
-    own = services.add_role(school=world.school, name="Robotica-coach")
-    services.set_roles(
+    own = staff_services.add_role(school=world.school, name="Robotica-coach")
+    staff_services.set_roles(
         member=member, school=world.school, school_year=world.year, roles=[coach, own]
     )
-    services.set_roles(
+    staff_services.set_roles(
         member=member, school=world.school, school_year=world.year, roles=[helpdesk, own]
     )
     held = set(StaffRole.objects.values_list("role__key", "role__name"))
     assert held == {("helpdesk", "Helpdesk"), ("", "Robotica-coach")}
-    foreign = services.add_role(school=world.other, name="Andermans rol")
+    foreign = staff_services.add_role(school=world.other, name="Andermans rol")
     with pytest.raises(ValidationError):
-        services.set_roles(
+        staff_services.set_roles(
             member=member, school=world.school, school_year=world.year, roles=[foreign]
         )
     with pytest.raises(ValidationError, match="already a role"):
-        services.add_role(school=world.school, name="robotica-coach")
+        staff_services.add_role(school=world.school, name="robotica-coach")
     assert StaffRole.history.filter(history_type="-").count() == 1
 
 
@@ -223,7 +225,9 @@ def test_a_leaver_keeps_their_tasks_and_loses_the_school(world):
         kind="responsible",
         staff_member=world.staff[2],
     )
-    services.end_appointment(member=world.staff[2], school=world.school, school_year=world.year)
+    staff_services.end_appointment(
+        member=world.staff[2], school=world.school, school_year=world.year
+    )
     assert not Appointment.objects.get(staff_member=world.staff[2]).is_active
     assert Assignment.objects.filter(pk=assignment.pk, staff_member=world.staff[2]).exists()
     assert not Membership.objects.filter(user=world.staff_user, school=world.school).exists()
@@ -277,10 +281,10 @@ def test_next_and_previous_years_are_school_years_on_record_and_never_created(db
 
 
 def test_workload_limits_are_set_in_order(world):
-    services.set_limits(school=world.school, busy_from=70, overloaded_above=120)
+    workload_services.set_limits(school=world.school, busy_from=70, overloaded_above=120)
     world.school.refresh_from_db()
     assert (world.school.busy_from_percent, world.school.overloaded_above_percent) == (70, 120)
     with pytest.raises(ValidationError, match="Busy from"):
-        services.set_limits(school=world.school, busy_from=130, overloaded_above=120)
+        workload_services.set_limits(school=world.school, busy_from=130, overloaded_above=120)
     world.school.refresh_from_db()
     assert world.school.busy_from_percent == 70

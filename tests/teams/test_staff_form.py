@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from teams import services
 from teams.models import Budget, Role, StaffRole
+from teams.staff import services
 
 pytestmark = pytest.mark.django_db
 

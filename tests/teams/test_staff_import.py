@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from teams import identity, staff_file
 from teams.models import Appointment, Membership, Post, StaffImport, StaffMember
-from teams.staff_file import read_staff, recognise_post
-from teams.staff_import import KEEP, import_file, plan_import
+from teams.staff import identity, staff_file
+from teams.staff.staff_file import read_staff, recognise_post
+from teams.staff.staff_import import KEEP, import_file, plan_import
 
 from .conftest import member
 from .factories import StaffMemberFactory, appoint
@@ -658,7 +658,7 @@ def test_a_small_workbook_is_read_at_once(client, world):
 
 
 def test_the_reading_job_gives_up_after_three_runs(world, settings):
-    from teams import staff_import
+    from teams.staff import staff_import
 
     record = StaffImport.objects.create(
         school=world.school, file_name="p.xlsx", status=StaffImport.Status.ANALYSING, job_runs=3

@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from teams import services
-from teams import staff_import as importing
 from teams.models import StaffImport, StaffMember
-from teams.staff_file import read_staff
+from teams.staff import services
+from teams.staff import staff_import as importing
+from teams.staff.staff_file import read_staff
 from tests.test_postgres import at_once
 
 from .conftest import world  # noqa: F401  (the cast of the teams tests)

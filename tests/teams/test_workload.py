@@ -14,9 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tasks.models import Task, TaskGroup
-from teams import assigning, services
-from teams.assigning import AssignmentInput
-from teams.distribution import task_row
+from teams.assignments import assigning
+from teams.assignments.assigning import AssignmentInput
+from teams.assignments.distribution import task_row
 from teams.models import (
     Assignment,
     Budget,
@@ -26,6 +26,7 @@ from teams.models import (
     WorkloadRequest,
     WorkloadSnapshot,
 )
+from teams.workload import services
 from teams.workload.figures import (
     calculate_school,
     mark_changed,

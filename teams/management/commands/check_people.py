@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from teams.identity import duplicate_addresses
+from teams.staff.identity import duplicate_addresses
 
 
 class Command(BaseCommand):

@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from teams.models import Post, School
-from teams.staff_file import StaffImportError, post_key
-from teams.staff_import import KEEP, StaffPlan, import_file
+from teams.staff.staff_file import StaffImportError, post_key
+from teams.staff.staff_import import KEEP, StaffPlan, import_file
 
 
 class Command(BaseCommand):

@@ -29,8 +29,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from . import identity, services
-from .models import (
+from teams.models import (
     INVITATION_VALID_FOR,
     AccountSettings,
     Appointment,
@@ -41,8 +40,10 @@ from .models import (
     SchoolGroup,
     StaffMember,
 )
+from teams.staff import identity
+from teams.workload import services
 
-SALT = "teams.invitations"
+SALT = "teams.staff.invitations"
 Kind = Membership.Kind
 
 
@@ -250,7 +251,7 @@ def invite_manager(
 def _staff_member_for(school: School, newcomer: Newcomer, email: str) -> StaffMember:
     """The director-to-be on the school's staff, appointed there as its director.
 
-    The person is found by address in the school's group (:mod:`teams.identity`):
+    The person is found by address in the school's group (:mod:`teams.staff.identity`):
     someone who works, or worked, in a sister school is the same person, now
     also appointed here; that is the group administrator's act, and creating a
     school is one. Anyone else is added as a new person.

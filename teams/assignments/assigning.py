@@ -18,9 +18,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from .access import staff_for_task
-from .models import Assignment, SchoolTask, SchoolYear, StaffMember
-from .workload import mark_changed, schools_of
+from teams.access import staff_for_task
+from teams.models import Assignment, SchoolTask, SchoolYear, StaffMember
+from teams.workload import mark_changed, schools_of
 
 Kind = Assignment.Kind
 

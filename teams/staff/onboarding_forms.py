@@ -13,9 +13,9 @@ from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from . import identity
-from .models import EMAIL_MAX_LENGTH, Membership, SchoolGroup
-from .rights import RIGHTS
+from teams.models import EMAIL_MAX_LENGTH, Membership, SchoolGroup
+from teams.staff import identity
+from teams.staff.rights import RIGHTS
 
 Kind = Membership.Kind
 logger = logging.getLogger(__name__)

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import access
-from .models import AccountSettings, Invitation, Membership, School, StaffMember
+from teams import access
+from teams.models import AccountSettings, Invitation, Membership, School, StaffMember
 
 Kind = Membership.Kind
 RIGHTS = (Kind.STAFF, Kind.COORDINATOR, Kind.DIRECTOR)

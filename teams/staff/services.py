@@ -1,8 +1,4 @@
-"""Work on a school's team and task list: staff, budgets, roles, adopting the catalogue.
-
-Assigning tasks lives in ``teams.assigning``; reading a school's distribution
-in ``teams.distribution``.
-"""
+"""Staff, budgets and roles: adding, linking, changing and ending people in a school."""
 
 from __future__ import annotations
 
@@ -13,247 +9,25 @@ from decimal import Decimal
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from tasks.models import Frequency, Level, Task, TaskGroup
-
-from . import identity
-from .assigning import Conflict
-from .models import (
-    MAX_SIZE,
+from teams.assignments.assigning import Conflict
+from teams.models import (
     Appointment,
     Budget,
     BudgetUnit,
     Post,
     Role,
     School,
-    SchoolGroup,
-    SchoolTask,
     SchoolYear,
-    SizeMeasure,
     StaffMember,
     StaffRole,
-    budget_hours,
 )
-from .workload import mark_changed, mark_everything, schools_of
-from .workload.calculator import FACTOR_RANGE
+from teams.staff import identity
+from teams.workload import mark_changed
+from teams.workload.services import group_schools, mark_from_now
 
 # --- Task lists -----------------------------------------------------------------------------
-
-
-def adopt_catalogue(
-    *, school: School | None = None, school_group: SchoolGroup | None = None
-) -> int:
-    """Put every active catalogue task on the list of a school or school group.
-
-    In a school group, group-level tasks go on the group's list and the rest
-    on each school's; a school on its own takes them all. Tasks already on the
-    list (hidden ones too) are left as they are. Returns how many were added.
-    """
-    if (school is None) == (school_group is None):
-        raise ValueError("Pass a school or a school group.")
-    catalogue = Task.objects.active()
-    owner: dict[str, School | SchoolGroup]
-    if school_group is not None:
-        catalogue = catalogue.filter(level=Level.SCHOOL_GROUP)
-        owner = {"school_group": school_group}
-    else:
-        assert school is not None
-        if school.school_group_id is not None:
-            catalogue = catalogue.filter(level=Level.SCHOOL)
-        owner = {"school": school}
-    adopted = SchoolTask.objects.filter(**owner, catalogue_task__isnull=False).values(
-        "catalogue_task_id"
-    )
-    missing = catalogue.exclude(pk__in=adopted).values_list("pk", flat=True)
-    created = SchoolTask.objects.bulk_create(
-        [SchoolTask(**owner, catalogue_task_id=pk) for pk in missing], batch_size=500
-    )
-    return len(created)
-
-
-def adopt_catalogue_everywhere() -> int:
-    """Adopt new catalogue tasks in every school group and school (the nightly run).
-
-    Only the schools whose list grew are marked for new figures. Returns how
-    many tasks were added.
-    """
-    added, grown = 0, set[int]()
-    for group in SchoolGroup.objects.all():
-        count = adopt_catalogue(school_group=group)
-        if count:
-            added += count
-            grown.update(School.objects.filter(school_group=group).values_list("pk", flat=True))
-    for school in School.objects.all():
-        count = adopt_catalogue(school=school)
-        if count:
-            added += count
-            grown.add(school.pk)
-    mark_from_now(sorted(grown))
-    return added
-
-
-# The job that runs follow_catalogue_change after an import (teams.jobs registers it).
-FOLLOW_CATALOGUE_JOB = "teams.jobs.follow_catalogue_change"
-
-
-def follow_catalogue_change() -> int:
-    """After a catalogue import: adopt its new tasks everywhere and, since its hours or
-    groups may have changed, fan out new figures for every school. Returns tasks added."""
-    added = adopt_catalogue_everywhere()
-    for year in SchoolYear.from_current():
-        mark_everything(year)
-    return added
-
-
-def add_own_task(
-    *,
-    title: str,
-    group: TaskGroup,
-    school: School | None = None,
-    school_group: SchoolGroup | None = None,
-    description: str = "",
-    hours: Decimal | None = None,
-    frequency: str = "",
-) -> SchoolTask:
-    """Add a task that is not in the catalogue to a school's or school group's list."""
-    task = SchoolTask(
-        school=school,
-        school_group=school_group,
-        title=title.strip(),
-        description=description.strip(),
-        group=group,
-        local_hours=hours,
-        local_frequency=frequency or Frequency.AD_HOC,
-    )
-    task.full_clean()
-    task.save()
-    mark_from_now(schools_of(task))
-    return task
-
-
-def set_hidden(*, task: SchoolTask, hidden: bool) -> None:
-    """Mark a task not applicable here (hidden), or restore it; assignments are kept."""
-    task.is_hidden = hidden
-    task.save(update_fields=["is_hidden"])
-    mark_from_now(schools_of(task))
-
-
-def set_local_values(
-    *,
-    task: SchoolTask,
-    hours: Decimal | None,
-    frequency: str,
-    title: str = "",
-    description: str = "",
-) -> SchoolTask:
-    """Override the catalogue's hours and frequency here, or edit an own task."""
-    task.local_hours = hours
-    task.local_frequency = frequency
-    if task.is_own:
-        task.title, task.description = title.strip(), description.strip()
-    task.full_clean()
-    task.save()
-    mark_from_now(schools_of(task))
-    return task
-
-
-def mark_from_now(school_ids: list[int]) -> None:
-    """Ask for new figures for the current school year and any later one being planned."""
-    for year in SchoolYear.from_current():
-        mark_changed(school_ids, year)
-
-
-def group_schools(school: School) -> list[int]:
-    """A school and, in a school group, its sister schools: a person's budget in one
-    decides how their group-level work is divided over all of them."""
-    if school.school_group_id is None:
-        return [school.pk]
-    return list(
-        School.objects.filter(school_group_id=school.school_group_id).values_list("pk", flat=True)
-    )
-
-
-def set_limits(*, school: School, busy_from: int, overloaded_above: int) -> None:
-    """Set the school's workload limits: the share of the budget (in %) from which a person
-    counts as busy, and above which as overloaded."""
-    if not 0 < busy_from <= overloaded_above <= 1000:
-        raise ValidationError(
-            _("“Busy from” must be above 0 and at most “overloaded above”, which is at most 1000.")
-        )
-    school.busy_from_percent, school.overloaded_above_percent = busy_from, overloaded_above
-    school.save(update_fields=["busy_from_percent", "overloaded_above_percent"])
-    mark_from_now([school.pk])
-
-
-def set_hours_scale(
-    *, school: School, size_measure: str, size: int | None, factor_by_hand: Decimal | None
-) -> Decimal:
-    """Set how the catalogue's hours fit the school: its size in pupils or devices, or a
-    factor of its own (which wins). Tasks with the school's own hours keep them.
-
-    Returns the factor that now applies. Raises ``ValidationError`` for a size
-    without its measure (or the other way round) or a factor outside the range,
-    writing nothing.
-    """
-    low, high = FACTOR_RANGE
-    if size_measure not in SizeMeasure.values and size_measure != "":
-        raise ValidationError(_("Choose pupils or devices."))
-    if bool(size_measure) != (size is not None) or (size is not None and not 1 <= size <= MAX_SIZE):
-        raise ValidationError(
-            _("Give the number of pupils or devices (1 to %(max)s) together with what it counts.")
-            % {"max": MAX_SIZE}
-        )
-    if factor_by_hand is not None and not low <= factor_by_hand <= high:
-        raise ValidationError(
-            _("A factor lies between %(low)s and %(high)s.")
-            % {"low": number_format(low, 2), "high": number_format(high, 2)}
-        )
-    with transaction.atomic():
-        school.size_measure, school.size = size_measure, size
-        school.hours_factor_by_hand = factor_by_hand
-        school.save(update_fields=["size_measure", "size", "hours_factor_by_hand"])
-        mark_from_now([school.pk])
-    return school.hours_factor
-
-
-def set_budget_conversion(*, school: School, minutes_per_period: int, weeks_per_year: int) -> int:
-    """Set how the school turns teaching periods and hours a week into hours a year.
-
-    Budgets of this and later school years that were given in those units are
-    converted again, so their hours follow; returns how many changed. Raises
-    ``ValidationError`` outside 10-120 minutes or 30-52 weeks, writing nothing.
-    """
-    if not (10 <= minutes_per_period <= 120 and 30 <= weeks_per_year <= 52):
-        raise ValidationError(
-            _("A teaching period lasts 10 to 120 minutes; a school year has 30 to 52 weeks.")
-        )
-    with transaction.atomic():
-        school.minutes_per_period, school.weeks_per_year = minutes_per_period, weeks_per_year
-        school.save(update_fields=["minutes_per_period", "weeks_per_year"])
-        years = list(SchoolYear.from_current())
-        changed = 0
-        for budget in Budget.objects.select_for_update().filter(
-            school=school,
-            school_year__in=years,
-            entered_unit__in=[BudgetUnit.WEEK, BudgetUnit.PERIODS],
-            entered_amount__isnull=False,
-        ):
-            assert budget.entered_amount is not None
-            hours = budget_hours(budget.entered_amount, budget.entered_unit, school)
-            if hours != budget.hours_per_year:
-                budget.hours_per_year = hours
-                budget.full_clean()
-                budget.save(update_fields=["hours_per_year"])
-                changed += 1
-        if changed:
-            for year in years:
-                mark_changed(group_schools(school), year)
-    return changed
-
-
-# --- Staff, budgets and roles ---------------------------------------------------------------
 
 
 def add_staff_member(
@@ -430,7 +204,7 @@ def end_appointment(
     (:func:`teams.access.may_end_appointment`). Pass ``by`` for every act of a
     signed-in person; a run from the command line passes none.
     """
-    from .rights import revoke_school_access
+    from teams.staff.rights import revoke_school_access
 
     with transaction.atomic():
         revoke_school_access(member=member, school=school, by=by)

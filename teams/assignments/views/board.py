@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ictteam.http import HtmxHttpRequest
-
-from .. import access, assigning
-from ..distribution import TaskRow, build_board, task_row, write_distribution
-from ..forms import AssignmentForm, BulkAssignForm
-from ..models import Assignment, School, SchoolTask, SchoolYear
-from ..reminders import overdue
+from teams import access
+from teams.assignments import assigning
+from teams.assignments.distribution import TaskRow, build_board, task_row, write_distribution
+from teams.assignments.forms import AssignmentForm, BulkAssignForm
+from teams.models import Assignment, School, SchoolTask, SchoolYear
+from teams.reminders import overdue
 
 
 def _board_url(school: School, year: SchoolYear, anchor: str = "") -> str:

@@ -8,7 +8,7 @@ django-allauth runs the protocol; this module decides who gets in:
   ``xms_edov``). The user-info document is neither fetched (settings) nor
   read, so an address and its "verified" flag never come from two documents.
 - It signs into the one active account of a staff member with that address
-  (:func:`teams.identity.accounts_by_email`), or accepts a pending invitation
+  (:func:`teams.staff.identity.accounts_by_email`), or accepts a pending invitation
   for it. Platform administrators (``is_staff`` or ``is_superuser``) never
   sign in this way: they log in with their password, behind the lock-out.
 - It never creates an account for an address nobody invited.
@@ -41,8 +41,8 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from . import identity, invitations
-from .models import Appointment, Invitation, Membership, SchoolGroup
+from teams.models import Appointment, Invitation, Membership, SchoolGroup
+from teams.staff import identity, invitations
 
 TRUE = (True, "true", "True", "1", 1)
 

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import access, services
-from ..forms import LocalValuesForm, OwnTaskForm
-from ..models import SchoolTask, SchoolYear
+from teams import access
+from teams.assignments import task_list as services
+from teams.assignments.forms import LocalValuesForm, OwnTaskForm
+from teams.models import SchoolTask, SchoolYear
 
 
 def task_list(request: HttpRequest, school_id: int) -> HttpResponse:

@@ -3,10 +3,10 @@
 The browser and the command line take the same steps:
 
 1. :func:`start_import` records an upload and refuses a file that cannot be a
-   staff list (``teams.staff_file``); a small file is read at once, a large
+   staff list (``teams.staff.staff_file``); a small file is read at once, a large
    workbook by a job (:data:`ANALYSE_JOB`) that reports its progress;
 2. :func:`plan_import` compares the people read with the school's staff
-   through ``teams.identity``, so the school group's rules hold, and writes
+   through ``teams.staff.identity``, so the school group's rules hold, and writes
    nothing: the preview is this plan;
 3. :func:`confirm_import` (the browser) and :func:`apply_import` write it, all
    or nothing, holding the lock of the scope's row (``identity.lock_scope``).
@@ -40,10 +40,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ictteam.celery import enqueue_on_commit
-
-from . import identity
-from .models import Appointment, Post, School, SchoolYear, StaffImport, StaffMember
-from .staff_file import (
+from teams.models import Appointment, Post, School, SchoolYear, StaffImport, StaffMember
+from teams.staff import identity
+from teams.staff.staff_file import (
     ParsedStaff,
     RefusedStaffFile,
     StaffImportError,
@@ -353,7 +352,8 @@ def apply_import(
     account confirming, must be allowed to end each (``services.end_appointment``
     refuses someone with more rights, and then nothing is written).
     """
-    from .services import end_appointment, group_schools, mark_from_now
+    from teams.staff.services import end_appointment
+    from teams.workload.services import group_schools, mark_from_now
 
     with transaction.atomic():
         identity.lock_scope(school)

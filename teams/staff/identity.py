@@ -32,7 +32,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower, Trim
 from django.utils.translation import gettext as _
 
-from .models import Appointment, Post, School, SchoolGroup, StaffMember
+from teams.models import Appointment, Post, School, SchoolGroup, StaffMember
 
 
 def normalise_email(value: str | None) -> str:

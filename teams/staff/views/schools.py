@@ -1,21 +1,22 @@
-"""The schools an account works in, school group overviews, and the change history."""
+"""The schools an account works in, and school group overviews."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import access, services
-from ..forms import LinkStaffForm, OwnTaskForm
-from ..history import school_history
-from ..models import SchoolGroup, SchoolTask, SchoolYear
-from ..workload.reading import group_dashboard
+from teams import access
+from teams.assignments import task_list
+from teams.assignments.forms import OwnTaskForm
+from teams.models import SchoolGroup, SchoolTask, SchoolYear
+from teams.staff import services as staff_services
+from teams.staff.forms import LinkStaffForm
+from teams.workload.reading import group_dashboard
 
 
 def school_list(request: HttpRequest) -> HttpResponse:
@@ -32,7 +33,7 @@ def group(request: HttpRequest, group_id: int) -> HttpResponse:
     year = SchoolYear.from_param(request.GET.get("year") or request.POST.get("year"))
     form = OwnTaskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.add_own_task(school_group=school_group, **form.cleaned_data)
+        task_list.add_own_task(school_group=school_group, **form.cleaned_data)
         messages.success(request, _("The task was added."))
         return redirect(school_group)
     return _group_page(request, school_group, year, form=form)
@@ -48,7 +49,7 @@ def group_link(request: HttpRequest, group_id: int) -> HttpResponse:
     if link_form.is_valid():
         data = link_form.cleaned_data
         try:
-            services.link_staff_member(
+            staff_services.link_staff_member(
                 member=data["staff_member"], school=data["school"], post=data["post"]
             )
         except ValidationError as error:
@@ -91,19 +92,4 @@ def _group_page(
             "years": SchoolYear.objects.all(),
         },
         status=400 if link_form.errors else 200,
-    )
-
-
-def history(request: HttpRequest, school_id: int) -> HttpResponse:
-    school = access.get_school(request.user, school_id)
-    entries = school_history(school)  # sliceable and countable, like a queryset
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))  # type: ignore[arg-type,var-annotated]
-    return render(
-        request,
-        "teams/history.html",
-        {
-            "school": school,
-            "page": page,
-            "year": SchoolYear.current(),
-        },
     )

@@ -14,13 +14,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from guidelines.services import overdue_steps
-
-from .. import access, services
-from ..forms import HoursScaleForm, display_number
-from ..models import School, SchoolYear
-from ..reminders import overdue
-from ..workload.calculator import REFERENCE_SIZE, task_hours
-from ..workload.reading import school_dashboard
+from teams import access
+from teams.models import School, SchoolYear
+from teams.reminders import overdue
+from teams.workload import services
+from teams.workload.calculator import REFERENCE_SIZE, task_hours
+from teams.workload.forms import HoursScaleForm
+from teams.workload.hours_input import display_number
+from teams.workload.reading import school_dashboard
 
 EXAMPLE_HOURS = Decimal(20)  # a catalogue task's hours, to show what the school's factor does
 

@@ -24,11 +24,12 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from ictteam.http import HtmxHttpRequest
-
-from .. import access, invitations, rights, services, staff_file
-from .. import staff_import as importing
-from ..models import AccountSettings, Membership, Post, School, SchoolGroup, StaffImport
-from ..onboarding_forms import (
+from teams import access
+from teams.assignments import task_list as services
+from teams.models import AccountSettings, Membership, Post, School, SchoolGroup, StaffImport
+from teams.staff import invitations, rights, staff_file
+from teams.staff import staff_import as importing
+from teams.staff.onboarding_forms import (
     InviteForm,
     NewGroupForm,
     NewSchoolForm,

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import access
-from ..models import (
+from teams import access
+from teams.models import (
     Reminder,
     ReminderSettings,
     Schedule,
@@ -27,11 +27,11 @@ from ..models import (
     SchoolTask,
     StaffMember,
 )
-from ..models.reminders import DEFAULT_BACKUP_AFTER_DAYS
-from ..reminders import feed as calendar_feed
-from ..reminders import overdue, services
-from ..reminders.forms import DoneForm, PolicyForm, ScheduleForm, SettingsForm
-from ..reminders.recurrence import RHYTHM_FOR_FREQUENCY
+from teams.models.reminders import DEFAULT_BACKUP_AFTER_DAYS
+from teams.reminders import feed as calendar_feed
+from teams.reminders import overdue, services
+from teams.reminders.forms import DoneForm, PolicyForm, ScheduleForm, SettingsForm
+from teams.reminders.recurrence import RHYTHM_FOR_FREQUENCY
 
 # The shape of the tokens ``new_feed_token`` makes (43 URL-safe characters), with room.
 FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")

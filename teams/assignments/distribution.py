@@ -18,12 +18,11 @@ from openpyxl import Workbook
 
 from tasks.excel import Writable, write_table
 from tasks.models import TaskGroup
-
-from .access import staff_of
-from .assigning import state_token
-from .models import Assignment, School, SchoolTask, SchoolYear, StaffMember
-from .workload.calculator import PersonFigures, SchoolWorkload, TaskFigures, cents
-from .workload.figures import calculate_school
+from teams.access import staff_of
+from teams.assignments.assigning import state_token
+from teams.models import Assignment, School, SchoolTask, SchoolYear, StaffMember
+from teams.workload.calculator import PersonFigures, SchoolWorkload, TaskFigures, cents
+from teams.workload.figures import calculate_school
 
 Kind = Assignment.Kind
 ZERO = Decimal(0)

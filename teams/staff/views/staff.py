@@ -15,12 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guidelines.services import overdue_steps
-
-from .. import access, invitations, rights, services
-from ..assigning import Conflict
-from ..distribution import member_summary
-from ..forms import RoleForm, StaffForm
-from ..models import (
+from teams import access
+from teams.assignments.assigning import Conflict
+from teams.assignments.distribution import member_summary
+from teams.models import (
     Appointment,
     Budget,
     BudgetUnit,
@@ -31,7 +29,9 @@ from ..models import (
     StaffMember,
     StaffRole,
 )
-from ..reminders import overdue
+from teams.reminders import overdue
+from teams.staff import invitations, rights, services
+from teams.staff.forms import RoleForm, StaffForm
 
 
 def _staff_url(school: School, year: SchoolYear) -> str:

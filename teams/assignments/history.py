@@ -16,8 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tasks.models import Frequency
-
-from .models import Assignment, Budget, School, SchoolTask, StaffRole
+from teams.models import Assignment, Budget, School, SchoolTask, StaffRole
 
 ACTIONS = {"+": _("added"), "~": _("changed"), "-": _("removed")}
 

@@ -6,7 +6,7 @@ catalogue's workbook guard with a cap on cells), then read once
 recognised by meaning, the text decoded per file, every cell checked.
 Problems are stored as codes with parameters, so they read in the language of
 whoever opens the import. Comparing the rows with a school's staff is
-``teams.staff_import``'s work.
+``teams.staff.staff_import``'s work.
 """
 
 from __future__ import annotations
@@ -33,9 +33,8 @@ from tasks.importer import _refusal
 from tasks.problems import Problem, RefusedFile
 from tasks.text import normalise
 from tasks.workbook_guard import check_upload
-
-from .identity import email_not_usable, normalise_email
-from .models import Post
+from teams.models import Post
+from teams.staff.identity import email_not_usable, normalise_email
 
 MAX_ROWS = 5_000
 # A staff list needs a handful of columns; 5,000 rows of 40 columns is far more than any.
@@ -85,7 +84,7 @@ MESSAGES: dict[str, Promise] = {
     ),
     "invalid_email": _('"%(value)s" is not a valid e-mail address'),
     "duplicate_email": _("%(email)s appears more than once (also in row %(other)s)"),
-    # A row left out of an import that goes ahead (``teams.staff_import``); and
+    # A row left out of an import that goes ahead (``teams.staff.staff_import``); and
     # "email_not_usable", worded by ``identity.email_not_usable`` as on the staff form.
     "already_here": _("%(name)s already works in this school."),
 }

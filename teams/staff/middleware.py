@@ -10,7 +10,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
-from .models import AccountSettings
+from teams.models import AccountSettings
 
 LOGGED_IN_AT = "_ictteam_logged_in_at"
 

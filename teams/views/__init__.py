@@ -1,1 +1,0 @@
-"""Pages of the teams app, one module per area."""

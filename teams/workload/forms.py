@@ -1,0 +1,52 @@
+"""Forms of the workload page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from teams.models import (
+    MAX_SIZE,
+    SizeMeasure,
+)
+from teams.workload.calculator import FACTOR_RANGE
+from teams.workload.hours_input import DecimalTextField, display_number
+
+# Digits with "." or "," between them, or a bare fraction (",5"); a unit may follow.
+
+
+class HoursScaleForm(forms.Form):
+    """How the catalogue's suggested hours fit a school: its size, or a factor by hand."""
+
+    size_measure = forms.ChoiceField(
+        label=_("The school counts"),
+        choices=[("", _("nothing (no scaling by size)")), *SizeMeasure.choices],
+        required=False,
+    )
+    size = forms.IntegerField(label=_("How many"), min_value=1, max_value=MAX_SIZE, required=False)
+    hours_factor_by_hand = DecimalTextField(
+        label=_("Or a factor of your own"),
+        max_value=FACTOR_RANGE[1],
+        required=False,
+        help_text=_(
+            "For example 0.8 for 80 percent of the catalogue's hours; it wins over the size."
+        ),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        measure, size = data.get("size_measure"), data.get("size")
+        if measure and size is None and "size" not in self.errors:
+            self.add_error("size", _("Give the number of pupils or devices."))
+        if size is not None and not measure:
+            self.add_error("size_measure", _("Choose what the number counts: pupils or devices."))
+        factor = data.get("hours_factor_by_hand")
+        if factor is not None and factor < FACTOR_RANGE[0]:
+            self.add_error(
+                "hours_factor_by_hand",
+                _("A factor lies between %(low)s and %(high)s.")
+                % {"low": display_number(FACTOR_RANGE[0]), "high": display_number(FACTOR_RANGE[1])},
+            )
+        return data
