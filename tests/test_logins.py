@@ -53,8 +53,13 @@ def test_a_locked_address_does_not_lock_another_address(client, accounts, limits
     for account in accounts[:10]:
         for attempt in range(4):
             log_in(client, account.username, f"guess-{attempt}")
+    # The spraying address is locked even for the right password...
+    assert log_in(client, accounts[11].username, PASSWORD).status_code == 429
+    assert "_auth_user_id" not in client.session
+    # ...while the same account logs in from another address.
     response = log_in(client, accounts[11].username, PASSWORD, address="198.51.100.20")
     assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(accounts[11].pk)
 
 
 def test_one_account_is_still_locked_at_its_own_lower_limit(client, accounts, limits):
