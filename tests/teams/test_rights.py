@@ -120,10 +120,31 @@ def test_a_leaver_working_elsewhere_keeps_the_session_but_not_the_school(world):
 
 
 def test_an_account_without_any_school_can_log_in_again(client, world):
+    Assignment.objects.create(
+        school_task=world.tasks[0], school_year=world.year, kind="responsible",
+        staff_member=world.staff[2],
+    )  # fmt: skip
+    old_session = Client_for(world.staff_user)
     director = Client_for(world.director)
-    director.post(reverse("teams:staff_remove", args=[world.school.pk, world.staff[2].pk]))
-    client.force_login(world.staff_user)  # a new login after the sessions were ended
-    assert client.get(reverse("teams:my_tasks")).status_code == 200
+    response = director.post(
+        reverse("teams:staff_remove", args=[world.school.pk, world.staff[2].pk])
+    )
+    assert response.status_code == 302
+    assert not Membership.objects.filter(user=world.staff_user).exists()
+    assert not world.staff[2].works_in(world.school)
+    # The sessions were ended: the one open before the removal meets the login page.
+    assert old_session.get(reverse("teams:my_tasks")).status_code == 302
+    # A new login through the login form works, and stays signed in.
+    response = client.post(
+        reverse("login"), {"username": world.staff_user.username, "password": "Secret-Pass-123"}
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("teams:my_tasks"))
+    assert page.status_code == 200
+    assert client.session["_auth_user_id"] == str(world.staff_user.pk)
+    assert page.context["member"] == world.staff[2]
+    assert page.context["summaries"] == []  # nothing of the school left
+    assert "Taak A0" not in page.content.decode()
 
 
 def Client_for(user):
