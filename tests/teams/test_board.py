@@ -309,12 +309,29 @@ class TestMassAssignment:
     def test_a_person_from_another_school_is_not_a_choice(self, client, world):
         client.force_login(world.director)
         task = world.tasks[0]
-        response = client.post(
-            reverse("teams:assignment_add", args=[world.school.pk, task.pk]),
-            {f"t{task.pk}-staff_member": world.other_staff.pk, f"t{task.pk}-kind": R},
-        )
+        url = reverse("teams:assignment_add", args=[world.school.pk, task.pk])
+
+        def add(member):
+            return client.post(
+                url,
+                {
+                    f"t{task.pk}-staff_member": member.pk,
+                    f"t{task.pk}-kind": R,
+                    f"t{task.pk}-state": task_row(task, world.school, world.year).state,
+                },
+            )
+
+        response = add(world.other_staff)
         assert response.status_code == 200
+        form = response.context["add_form"]
+        assert [e.code for e in form.errors.as_data()["staff_member"]] == ["invalid_choice"]
+        assert world.other_staff not in form.fields["staff_member"].queryset
+        assert world.other_staff.full_name not in response.content.decode()
         assert not Assignment.objects.exists()
+        # The same post with a colleague of this school is saved: the person was refused.
+        response = add(world.staff[0])
+        assert response.status_code == 302
+        assert Assignment.objects.get().staff_member == world.staff[0]
 
     def test_an_assignment_of_another_school_is_404_through_this_school(self, client, world):
         other = Assignment.objects.create(
