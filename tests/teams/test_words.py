@@ -1,13 +1,39 @@
 """Words on the pages: plurals, dates at the end of a sentence, nothing internal shown."""
 
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.template import Context, Template
-from django.utils import translation
+import time_machine
+from django.conf import settings
+from django.urls import reverse
+
+from teams.models import Assignment, Budget
+from teams.workload.figures import recalculate
 
 pytestmark = pytest.mark.django_db
+
+
+def overload(world, count):
+    """Give ``count`` people of school A a 10 h task on a 1 h budget, and store the figures."""
+    for member, task in zip(world.staff[:count], world.tasks, strict=False):
+        Budget.objects.create(
+            staff_member=member, school=world.school, school_year=world.year,
+            hours_per_year=Decimal(1),
+        )  # fmt: skip
+        Assignment.objects.create(
+            school_task=task, school_year=world.year, kind="responsible", staff_member=member
+        )
+    recalculate([world.school.pk], world.year)
+
+
+def dashboard(client, world, language):
+    client.force_login(world.coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(reverse("teams:workload", args=[world.school.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -19,19 +45,19 @@ pytestmark = pytest.mark.django_db
         ("en", 3, "people overloaded"),
     ],
 )
-def test_overloaded_people_take_a_plural_form(language, count, words):
-    template = Template(
-        "{% load i18n %}{% blocktranslate count counter=n %}person overloaded"
-        "{% plural %}people overloaded{% endblocktranslate %}"
-    )
-    with translation.override(language):
-        assert template.render(Context({"n": count})) == words
+def test_the_dashboard_counts_overloaded_people_in_a_plural_form(
+    client, world, language, count, words
+):
+    overload(world, count)
+    page = dashboard(client, world, language)
+    figure = f'<span class="figure-value">{count}</span><span class="figure-label">{words}</span>'
+    assert figure in page
 
 
-def test_an_english_time_ends_without_a_full_stop():
+def test_an_english_time_ends_without_a_full_stop(client, world):
     moment = datetime(2026, 11, 30, 2, 42, tzinfo=ZoneInfo("Europe/Brussels"))
-    template = Template('{{ moment|date:"DATETIME_FORMAT" }}.')
-    with translation.override("en"):
-        text = template.render(Context({"moment": moment}))
-    assert text == "Nov. 30, 2026, 02:42."
-    assert ".." not in text
+    with time_machine.travel(moment, tick=False):
+        overload(world, 1)  # the figures are stored at that moment
+    page = dashboard(client, world, "en")
+    assert "Figures of Nov. 30, 2026, 02:42." in page
+    assert "02:42.." not in page
