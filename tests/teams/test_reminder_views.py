@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
 from teams.models import (
     Assignment,
+    Digest,
     Membership,
     Occurrence,
     Reminder,
@@ -276,9 +278,36 @@ def test_unread_reminders_come_first(client, world, due):
     assert shown == [older, read]
 
 
-@pytest.mark.parametrize("model", ["schedule", "occurrence", "reminder", "digest"])
-def test_the_admin_lists_reminder_records_read_only(client, world, due, model):
+@pytest.mark.parametrize(
+    ("model", "field", "value"),
+    [
+        (Schedule, "lead_days", 9),
+        (Occurrence, "note", "Gewijzigd in het beheer"),
+        (Reminder, "title", "Gewijzigd in het beheer"),
+        (Digest, "last_error", "Gewijzigd in het beheer"),
+    ],
+    ids=["schedule", "occurrence", "reminder", "digest"],
+)
+def test_the_admin_shows_reminder_records_but_refuses_every_change(
+    client, world, due, model, field, value
+):
+    if model is Digest:
+        Digest.objects.create(staff_member=world.staff[2])
     admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
     client.force_login(admin)
-    assert client.get(reverse(f"admin:teams_{model}_changelist")).status_code == 200
-    assert client.get(reverse(f"admin:teams_{model}_add")).status_code == 403
+    obj = model.objects.first()
+    rows = list(model.objects.order_by("pk").values())
+    name = f"admin:teams_{model._meta.model_name}"
+    listing = client.get(reverse(f"{name}_changelist"))
+    assert listing.status_code == 200
+    assert obj in listing.context["cl"].result_list
+    change_url = reverse(f"{name}_change", args=[obj.pk])
+    page = client.get(change_url)
+    assert page.status_code == 200  # shown, read only...
+    assert 'name="_save"' not in page.content.decode()
+    assert client.get(reverse(f"{name}_add")).status_code == 403
+    # ...and a change posted all the same is refused, as is a new row.
+    data = {k: v for k, v in model_to_dict(obj).items() if v is not None} | {field: value}
+    assert client.post(change_url, data).status_code == 403
+    assert client.post(reverse(f"{name}_add"), data).status_code == 403
+    assert list(model.objects.order_by("pk").values()) == rows
