@@ -40,8 +40,8 @@ def board(request: HtmxHttpRequest, school_id: int) -> HttpResponse:
     year = SchoolYear.from_param(request.GET.get("year"))
     data = build_board(school, year)
     if request.htmx and request.GET.get("panel") == "1":
-        context = {"school": school, "year": year, "board": data}
-        return render(request, "teams/board.html#load_panel", context)
+        context = {"school": school, "year": year, "loads": data.loads}
+        return render(request, "teams/_load_panel.html", context)
     filters = {
         "unassigned": request.GET.get("unassigned") == "1",
         "without_backup": request.GET.get("without_backup") == "1",
