@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from teams.assignments.distribution import build_board
 from teams.models import School, SchoolYear
-from teams.workload.calculator import percent_of
 
 ZERO = Decimal(0)
 
@@ -36,12 +35,9 @@ class WorkloadFacts:
     without_backup: list[TaskRef] = field(default_factory=list)
     outsourced: list[Outsourced] = field(default_factory=list)
     team_budget: Decimal = ZERO
-    team_workload: Decimal = ZERO
-
-    @property
-    def coverage(self) -> int | None:
-        """The budget as a percentage of the hours the team carries."""
-        return percent_of(self.team_budget, self.team_workload)
+    needed_hours: Decimal = ZERO  # what the school's own tasks need
+    team_workload: Decimal = ZERO  # what the team carries of them
+    coverage: int | None = None  # the calculator's: budget against the hours needed
 
 
 def workload_facts(school: School, school_year: SchoolYear) -> WorkloadFacts:
@@ -64,5 +60,7 @@ def workload_facts(school: School, school_year: SchoolYear) -> WorkloadFacts:
             Outsourced(ref, a.partner, row.hours_of(a)) for a in row.responsibles if a.is_outsourced
         ]
     facts.team_budget = board.workload.team_budget
+    facts.needed_hours = board.workload.needed_hours
     facts.team_workload = board.workload.assigned_hours
+    facts.coverage = board.workload.coverage
     return facts

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from .text import normalise
 
 # No task takes more hours a year than this, well below a full-time post
-# (teams.models.HOURS_PER_YEAR_FULL_TIME: 38 hours a week x 37 weeks = 1,406 hours).
+# (teams.workload.units.HOURS_PER_YEAR_FULL_TIME: 38 hours a week x 37 weeks = 1,406 hours).
 MAX_TASK_HOURS = Decimal("1000")
 
 

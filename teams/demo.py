@@ -38,6 +38,7 @@ from teams.models import (
 from teams.reminders.demo import seed_schedules
 from teams.staff import services as staff_services
 from teams.workload import recalculate
+from teams.workload.units import BudgetUnit, budget_hours
 
 DEFAULT_CATALOGUE = settings.BASE_DIR / "fixtures" / "takenoverzicht-ict-coordinatie.xlsx"
 GROUP = "Scholengroep Demo"
@@ -51,20 +52,22 @@ class Person:
     first_name: str
     last_name: str
     post: str
-    budgets: dict[str, int]  # school name -> ICT hours per year
+    # School name -> ICT hours per year, or the amount and unit the budget is given in.
+    budgets: dict[str, int | tuple[Decimal, str]]
     roles: tuple[str, ...] = ()
     username: str = ""
 
 
 PEOPLE = [
     Person("Sofie", "Peeters", Post.DIRECTOR, {LINDE: 40}, ("policy_officer",), "directeur.linde"),
-    Person("Tom", "Janssens", Post.ICT_COORDINATOR, {LINDE: 360},
+    Person("Tom", "Janssens", Post.ICT_COORDINATOR, {LINDE: (Decimal("0.25"), BudgetUnit.FTE)},
            ("overall_coordinator", "technical_coordinator", "network_administrator"),
            "ictco.linde"),
     Person("Lien", "Maes", Post.TEACHER, {LINDE: 100}, ("pedagogical_coordinator",),
            "leerkracht.linde"),
     Person("Ahmed", "El Amrani", Post.TEACHER, {LINDE: 80}, ("media_coach",)),
-    Person("Eva", "Claes", Post.ADMINISTRATIVE, {LINDE: 70}, ("security_contact",)),
+    Person("Eva", "Claes", Post.ADMINISTRATIVE, {LINDE: (Decimal("0.05"), BudgetUnit.FTE)},
+           ("security_contact",)),
     Person("Koen", "Wouters", Post.TEACHER, {LINDE: 30}, ("helpdesk",)),
     Person("Marc", "Willems", Post.DIRECTOR, {ZUID: 30}, ("policy_officer",), "directeur.zuid"),
     Person("Nathalie", "Dubois", Post.ICT_COORDINATOR, {ZUID: 520},
@@ -173,8 +176,11 @@ def _staff(
         if person.username and member.user_id is None:
             member.user = users[person.username]
             member.save(update_fields=["user"])
-        for school_name, hours in person.budgets.items():
+        for school_name, budget in person.budgets.items():
             school = schools[school_name]
+            amount, unit = (
+                budget if isinstance(budget, tuple) else (Decimal(budget), BudgetUnit.YEAR)
+            )
             Appointment.objects.get_or_create(
                 staff_member=member, school=school, defaults={"post": person.post}
             )
@@ -182,8 +188,9 @@ def _staff(
                 staff_member=member, school=school, school_year=year
             ).exists():
                 staff_services.set_budget(
-                    member=member, school=school, school_year=year, hours_per_year=Decimal(hours)
-                )
+                    member=member, school=school, school_year=year,
+                    hours_per_year=budget_hours(amount, unit, school), amount=amount, unit=unit,
+                )  # fmt: skip
             for key in person.roles:
                 StaffRole.objects.get_or_create(
                     role=roles[key], staff_member=member, school=school, school_year=year

@@ -32,7 +32,7 @@ urlpatterns = [
         workload.budget_conversion,
         name="budget_conversion",
     ),
-    path("<int:school_id>/workload/hours-scale/", workload.hours_scale, name="hours_scale"),
+    path("<int:school_id>/workload/hours-factor/", workload.hours_factor, name="hours_factor"),
     path("<int:school_id>/bulk-assign/", board.bulk_assign, name="bulk_assign"),
     path("<int:school_id>/copy-year/", board.copy_year, name="copy_year"),
     path("<int:school_id>/plan-next-year/", board.plan_next_year, name="plan_next_year"),

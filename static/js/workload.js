@@ -5,7 +5,11 @@
   var source = document.getElementById("workload-data");
   if (!source || typeof Chart === "undefined") { return; }
   var data = JSON.parse(source.textContent);
-  var colours = { over: "#b02a37", busy: "#b35c00", ok: "#146c43", unknown: "#6c757d" };
+  // The states, most serious first, with their words and colours, come with the figures.
+  var states = {};
+  data.states.forEach(function (s) { states[s.key] = s; });
+  var fallback = data.states[data.states.length - 1];
+  function stateOf(key) { return states[key] || fallback; }
   var grid = { color: "#dee2e6" };
 
   function chart(id, config) {
@@ -17,11 +21,11 @@
   // "hours carried" swatch in the first bar's colour would not explain the others.
   function peopleLegend(chartInstance) {
     var shown = {};
-    data.people.forEach(function (p) { shown[p.state in colours ? p.state : "unknown"] = true; });
-    var items = ["over", "busy", "ok", "unknown"].filter(function (s) { return shown[s]; })
+    data.people.forEach(function (p) { shown[stateOf(p.state).key] = true; });
+    var items = data.states.filter(function (s) { return shown[s.key]; })
       .map(function (s) {
-        return { text: data.labels.responsible + ": " + data.labels.states[s], fillStyle: colours[s],
-                 strokeStyle: colours[s], lineWidth: 0, datasetIndex: 0, hidden: false };
+        return { text: data.labels.responsible + ": " + s.label, fillStyle: s.colour,
+                 strokeStyle: s.colour, lineWidth: 0, datasetIndex: 0, hidden: false };
       });
     var budget = chartInstance.data.datasets[1];
     items.push({ text: budget.label, fillStyle: budget.backgroundColor, strokeStyle: budget.borderColor,
@@ -40,7 +44,7 @@
       datasets: [
         { label: data.labels.responsible,
           data: data.people.map(function (p) { return p.hours; }),
-          backgroundColor: data.people.map(function (p) { return colours[p.state] || colours.unknown; }) },
+          backgroundColor: data.people.map(function (p) { return stateOf(p.state).colour; }) },
         { label: data.labels.budget,
           data: data.people.map(function (p) { return p.budget; }),
           backgroundColor: "rgba(10, 88, 202, 0.25)", borderColor: "#0a58ca", borderWidth: 1 }

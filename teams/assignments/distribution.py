@@ -8,6 +8,7 @@ so the board never waits for the stored figures.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
@@ -21,8 +22,9 @@ from tasks.models import TaskGroup
 from teams.access import staff_of
 from teams.assignments.assigning import state_token
 from teams.models import Assignment, School, SchoolTask, SchoolYear, StaffMember
-from teams.workload.calculator import PersonFigures, SchoolWorkload, TaskFigures, cents
+from teams.workload.calculator import PersonFigures, SchoolCalculation, TaskFigures, cents
 from teams.workload.figures import calculate_school
+from teams.workload.ranking import PersonLoad, loads_in
 
 Kind = Assignment.Kind
 ZERO = Decimal(0)
@@ -82,30 +84,17 @@ class GroupSection:
 
 
 @dataclass
-class PersonLoad:
-    """A staff member of the school with the calculator's figures for them here."""
-
-    member: StaffMember
-    figures: PersonFigures
-
-
-@dataclass
 class Board:
     school: School
     school_year: SchoolYear
     rows: list[TaskRow]
     staff: list[StaffMember]
-    workload: SchoolWorkload
+    workload: SchoolCalculation
 
     @property
-    def loads(self) -> list[PersonLoad]:
-        """The school's staff, most loaded first."""
-        members = {member.pk: member for member in self.staff}
-        return [
-            PersonLoad(members[p.staff_id], p)
-            for p in self.workload.ranked_people
-            if p.staff_id in members
-        ]
+    def loads(self) -> list[PersonLoad[PersonFigures]]:
+        """The school's staff with their figures here, most loaded first."""
+        return loads_in(self.staff, self.workload)
 
     def sections(self, rows: list[TaskRow] | None = None) -> list[GroupSection]:
         by_group: dict[int | None, GroupSection] = {}
@@ -178,7 +167,7 @@ def board_tasks(school: School, school_year: SchoolYear) -> QuerySet[SchoolTask]
     )
 
 
-def _row(task: SchoolTask, workload: SchoolWorkload) -> TaskRow:
+def _row(task: SchoolTask, workload: SchoolCalculation) -> TaskRow:
     """The row of a task from :func:`board_tasks`, whose year's assignments are prefetched."""
     figures = workload.tasks.get(task.pk) or TaskFigures(
         task.pk, task.hours, "other", task.is_group_level, task.hours_source
@@ -186,11 +175,29 @@ def _row(task: SchoolTask, workload: SchoolWorkload) -> TaskRow:
     return TaskRow(task, task.year_assignments, figures)  # type: ignore[attr-defined]
 
 
-def task_row(task: SchoolTask, school: School, school_year: SchoolYear) -> TaskRow:
-    """The row of one task on a school's board, for redrawing it after a change."""
-    workload = calculate_school(school, school_year)
+def task_row(
+    task: SchoolTask,
+    school: School,
+    school_year: SchoolYear,
+    workload: SchoolCalculation | None = None,
+) -> TaskRow:
+    """The row of one task on a school's board, for redrawing it after a change; pass the
+    school's calculation when the caller has it, so the school is calculated once."""
+    if workload is None:
+        workload = calculate_school(school, school_year)
     task = board_tasks(school, school_year).get(pk=task.pk)
     return _row(task, workload)
+
+
+def load_panel(
+    school: School,
+    workload: SchoolCalculation,
+    members: Iterable[StaffMember] | None = None,
+) -> list[PersonLoad[PersonFigures]]:
+    """The board's panel of hours per person, from a calculation the caller has: the
+    school's staff (or the ``members`` given) and their figures, ranked, without the
+    board's tasks."""
+    return loads_in(staff_of(school) if members is None else members, workload)
 
 
 def build_board(school: School, school_year: SchoolYear) -> Board:
@@ -296,5 +303,4 @@ def member_summary(member: StaffMember, school: School, school_year: SchoolYear)
             for assignment in row.assignments
             if assignment.staff_member_id == member.pk
         )
-    figures = workload.people.get(member.pk) or PersonFigures(member.pk, None, workload.limits)
-    return MemberSummary(school, result, figures)
+    return MemberSummary(school, result, workload.figures_of(member.pk))

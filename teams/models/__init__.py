@@ -21,35 +21,27 @@ from teams.models.reminders import (
 )
 from teams.models.staff import (
     EMAIL_MAX_LENGTH,
-    HOURS_PER_WEEK_FULL_TIME,
-    HOURS_PER_YEAR_FULL_TIME,
-    MAX_BUDGET_HOURS,
     STANDARD_ROLE_NAMES,
     STANDARD_ROLES,
-    WEEKS_PER_SCHOOL_YEAR,
     Appointment,
     Budget,
-    BudgetUnit,
     Post,
     Role,
     StaffMember,
     StaffRole,
-    budget_hours,
 )
 from teams.models.tasks import Assignment, SchoolTask
 from teams.models.workload import (
-    GROUP_KINDS,
     SCHOOL_FIGURES,
     SchoolWorkload,
     StaffWorkload,
     WorkloadRequest,
     WorkloadSnapshot,
 )
+from teams.workload.units import HOURS_PER_YEAR_FULL_TIME, MAX_BUDGET_HOURS, BudgetUnit
 
 __all__ = [
     "EMAIL_MAX_LENGTH",
-    "GROUP_KINDS",
-    "HOURS_PER_WEEK_FULL_TIME",
     "HOURS_PER_YEAR_FULL_TIME",
     "INVITATION_VALID_FOR",
     "MAX_BUDGET_HOURS",
@@ -57,7 +49,6 @@ __all__ = [
     "SCHOOL_FIGURES",
     "STANDARD_ROLES",
     "STANDARD_ROLE_NAMES",
-    "WEEKS_PER_SCHOOL_YEAR",
     "AccountSettings",
     "Appointment",
     "Assignment",
@@ -86,5 +77,4 @@ __all__ = [
     "StaffWorkload",
     "WorkloadRequest",
     "WorkloadSnapshot",
-    "budget_hours",
 ]

@@ -14,12 +14,73 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from teams.workload.calculator import FACTOR_RANGE, hours_factor
+from teams.workload import units
+from teams.workload.calculator import FACTOR_RANGE, LIMIT_RANGE, Limits, hours_factor
+from teams.workload.units import MINUTES_PER_PERIOD_RANGE, WEEKS_PER_YEAR_RANGE
 
 # The largest size a school can give (pupils or devices).
 MAX_SIZE = 20_000
+
+
+def factor_range_message() -> str:
+    """What a factor outside :data:`FACTOR_RANGE` is told, in the reader's language."""
+    low, high = (number_format(bound.normalize()) for bound in FACTOR_RANGE)
+    return gettext("A factor lies between %(low)s and %(high)s.") % {"low": low, "high": high}
+
+
+# The same, for a message given before a language is chosen (a constraint, a form field).
+FACTOR_RANGE_MESSAGE = lazy(factor_range_message, str)()
+
+
+def validate_hours_factor(value: Decimal) -> None:
+    """A school's own hours factor lies within :data:`FACTOR_RANGE`."""
+    low, high = FACTOR_RANGE
+    if not low <= value <= high:
+        raise ValidationError(FACTOR_RANGE_MESSAGE, code="factor_range")
+
+
+def validate_limits(busy_from: int, overloaded_above: int) -> None:
+    """A school's limits lie within :data:`LIMIT_RANGE`, busy from at most overloaded above."""
+    low, high = LIMIT_RANGE
+    if not low <= busy_from <= overloaded_above <= high:
+        raise ValidationError(
+            gettext(
+                "“Busy from” must be at least %(low)s and at most “overloaded above”, "
+                "which is at most %(high)s."
+            )
+            % {"low": low, "high": high},
+            code="limits",
+        )
+
+
+def validate_conversion(minutes_per_period: int, weeks_per_year: int) -> None:
+    """A school's figures for converting budgets lie within their ranges."""
+    (low_minutes, high_minutes), (low_weeks, high_weeks) = (
+        MINUTES_PER_PERIOD_RANGE,
+        WEEKS_PER_YEAR_RANGE,
+    )
+    if not (
+        low_minutes <= minutes_per_period <= high_minutes
+        and low_weeks <= weeks_per_year <= high_weeks
+    ):
+        raise ValidationError(
+            gettext(
+                "A teaching period lasts %(low_minutes)s to %(high_minutes)s minutes; a school "
+                "year has %(low_weeks)s to %(high_weeks)s weeks."
+            )
+            % {
+                "low_minutes": low_minutes,
+                "high_minutes": high_minutes,
+                "low_weeks": low_weeks,
+                "high_weeks": high_weeks,
+            },
+            code="conversion",
+        )
 
 
 class SizeMeasure(models.TextChoices):
@@ -216,9 +277,15 @@ class School(models.Model):
     )
     # The workload limits, in percent of the budget: from ``busy_from_percent`` a person
     # counts as busy, above ``overloaded_above_percent`` as overloaded.
-    busy_from_percent = models.PositiveSmallIntegerField(_("busy from (%)"), default=80)
+    busy_from_percent = models.PositiveSmallIntegerField(
+        _("busy from (%)"),
+        default=80,
+        validators=[MinValueValidator(LIMIT_RANGE[0]), MaxValueValidator(LIMIT_RANGE[1])],
+    )
     overloaded_above_percent = models.PositiveSmallIntegerField(
-        _("overloaded above (%)"), default=100
+        _("overloaded above (%)"),
+        default=100,
+        validators=[MinValueValidator(LIMIT_RANGE[0]), MaxValueValidator(LIMIT_RANGE[1])],
     )
     # How the school turns a budget in teaching periods (lestijden) per week into hours:
     # a Flemish lestijd lasts 50 minutes in primary and in secondary education, over the
@@ -226,12 +293,18 @@ class School(models.Model):
     minutes_per_period = models.PositiveSmallIntegerField(
         _("minutes per teaching period"),
         default=50,
-        validators=[MinValueValidator(10), MaxValueValidator(120)],
+        validators=[
+            MinValueValidator(MINUTES_PER_PERIOD_RANGE[0]),
+            MaxValueValidator(MINUTES_PER_PERIOD_RANGE[1]),
+        ],
     )
     weeks_per_year = models.PositiveSmallIntegerField(
         _("weeks in a school year"),
         default=37,
-        validators=[MinValueValidator(30), MaxValueValidator(52)],
+        validators=[
+            MinValueValidator(WEEKS_PER_YEAR_RANGE[0]),
+            MaxValueValidator(WEEKS_PER_YEAR_RANGE[1]),
+        ],
     )
     # How the catalogue's suggested hours fit this school (workload.calculator.hours_factor):
     # a factor set by hand, else one derived from the school's size in pupils or devices.
@@ -250,7 +323,7 @@ class School(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(FACTOR_RANGE[0]), MaxValueValidator(FACTOR_RANGE[1])],
+        validators=[validate_hours_factor],
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -269,8 +342,14 @@ class School(models.Model):
                 name="school_limits_ordered",
             ),
             models.CheckConstraint(
-                condition=Q(minutes_per_period__gte=10, minutes_per_period__lte=120)
-                & Q(weeks_per_year__gte=30, weeks_per_year__lte=52),
+                condition=Q(
+                    minutes_per_period__gte=MINUTES_PER_PERIOD_RANGE[0],
+                    minutes_per_period__lte=MINUTES_PER_PERIOD_RANGE[1],
+                )
+                & Q(
+                    weeks_per_year__gte=WEEKS_PER_YEAR_RANGE[0],
+                    weeks_per_year__lte=WEEKS_PER_YEAR_RANGE[1],
+                ),
                 name="school_budget_conversion_in_range",
             ),
             models.CheckConstraint(
@@ -280,7 +359,7 @@ class School(models.Model):
                     hours_factor_by_hand__lte=FACTOR_RANGE[1],
                 ),
                 name="school_hours_factor_in_range",
-                violation_error_message=_("A factor lies between 0.25 and 4."),
+                violation_error_message=FACTOR_RANGE_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=(Q(size_measure="") & Q(size__isnull=True))
@@ -304,9 +383,14 @@ class School(models.Model):
         return hours_factor(self.hours_factor_by_hand, self.size_measure, self.size)
 
     @property
+    def limits(self) -> Limits:
+        """The school's limits as the calculator reads them."""
+        return Limits(self.busy_from_percent, self.overloaded_above_percent)
+
+    @property
     def hours_per_period_year(self) -> Decimal:
         """Hours a year that one teaching period a week gives in this school."""
-        return Decimal(self.minutes_per_period) * self.weeks_per_year / 60
+        return units.hours_per_period_year(self)
 
 
 # Where each kind of right applies: a school, a school group, or (the department) nowhere

@@ -12,42 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from teams.models.organisation import School, SchoolYear
+from teams.workload import units
+from teams.workload.units import MAX_BUDGET_HOURS, BudgetUnit
 
-# A full-time post: 38 hours a week over the 37 weeks of a Flemish school year, the same
-# in every school (a school's own weeks per year count only for budgets given per week).
-HOURS_PER_WEEK_FULL_TIME = Decimal(38)
-WEEKS_PER_SCHOOL_YEAR = Decimal(37)
-HOURS_PER_YEAR_FULL_TIME = HOURS_PER_WEEK_FULL_TIME * WEEKS_PER_SCHOOL_YEAR
-MAX_BUDGET_HOURS = Decimal(2000)
 # The longest e-mail address stored (Django's EmailField); forms that take one say so too.
 EMAIL_MAX_LENGTH = 254
-
-
-class BudgetUnit(models.TextChoices):
-    """The unit a budget was given in; the budget itself is always kept in hours a year."""
-
-    YEAR = "year", _("hours per year")
-    WEEK = "week", _("hours per week")
-    FTE = "fte", _("fraction of a full-time post")
-    PERIODS = "periods", _("teaching periods per week")
-
-
-def budget_hours(amount: Decimal, unit: str, school: School) -> Decimal:
-    """A budget given in ``unit`` as hours a year in ``school``, to the cent.
-
-    Hours per week and teaching periods count over the school's weeks per year
-    (:attr:`School.weeks_per_year`); a period lasts the school's minutes per
-    period; a full-time post is :data:`HOURS_PER_YEAR_FULL_TIME` everywhere.
-    """
-    if unit == BudgetUnit.WEEK:
-        hours = amount * school.weeks_per_year
-    elif unit == BudgetUnit.FTE:
-        hours = amount * HOURS_PER_YEAR_FULL_TIME
-    elif unit == BudgetUnit.PERIODS:
-        hours = amount * school.hours_per_period_year
-    else:
-        hours = amount
-    return hours.quantize(Decimal("0.01"))
 
 
 class Post(models.TextChoices):
@@ -213,12 +182,11 @@ class Budget(models.Model):
 
     @property
     def hours_per_week(self) -> Decimal:
-        """The hours a year spread over the school's weeks, as :func:`budget_hours` counts them.
+        """The hours a year spread over the school's weeks, as a budget per week counts them.
 
         Reads ``school``: a list of budgets selects it with them.
         """
-        one_hour_a_week = budget_hours(Decimal(1), BudgetUnit.WEEK, self.school)
-        return (self.hours_per_year / one_hour_a_week).quantize(Decimal("0.1"))
+        return units.hours_per_week(self.hours_per_year, self.school)
 
     @property
     def given_in_other_unit(self) -> bool:
@@ -232,7 +200,7 @@ class Budget(models.Model):
 
     @property
     def fraction_of_full_time(self) -> Decimal:
-        return (self.hours_per_year / HOURS_PER_YEAR_FULL_TIME).quantize(Decimal("0.01"))
+        return units.fraction_of_full_time(self.hours_per_year)
 
 
 class RoleQuerySet(models.QuerySet["Role"]):

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from tasks.models import MAX_TASK_HOURS, Frequency, Level, Task, TaskGroup
 from teams.models.organisation import School, SchoolGroup, SchoolYear
 from teams.models.staff import Appointment, StaffMember
-from teams.workload.calculator import ONE, hours_source, task_factor, task_hours
+from teams.workload.calculator import ONE, TaskHours, hours_here
 
 
 class SchoolTaskQuerySet(models.QuerySet["SchoolTask"]):
@@ -132,23 +132,23 @@ class SchoolTask(models.Model):
     @property
     def hours(self) -> Decimal | None:
         """Hours per year here (the rule is the workload calculator's)."""
-        return task_hours(self.local_hours, self._catalogue_hours, self._factor)
+        return self._hours_here.hours
 
     @property
     def hours_source(self) -> str | None:
         """Where the hours come from: "local", "scaled", "catalogue" (or None: unknown)."""
-        return hours_source(self.local_hours, self._catalogue_hours, self._factor)
+        return self._hours_here.source
 
     @property
-    def _catalogue_hours(self) -> Decimal | None:
-        return self.catalogue_task.hours_per_year if self.catalogue_task else None
-
-    @property
-    def _factor(self) -> Decimal:
-        """The school's hours factor, read only when the catalogue's hours are used."""
-        if self.local_hours is not None or self.catalogue_task_id is None:
-            return ONE
-        return task_factor(self.is_group_level, self.school.hours_factor if self.school else ONE)
+    def _hours_here(self) -> TaskHours:
+        """The calculator's route; the school (and its factor) is read only when it counts."""
+        catalogue = self.catalogue_task.hours_per_year if self.catalogue_task else None
+        return hours_here(
+            self.local_hours,
+            catalogue,
+            group_level=self.is_group_level,
+            school_factor=lambda: self.school.hours_factor if self.school else ONE,
+        )
 
     @property
     def frequency(self) -> str:

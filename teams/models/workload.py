@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from teams.models.organisation import School, SchoolYear
 from teams.models.staff import StaffMember
+from teams.workload.calculator import GROUP_KINDS, Limits, PersonFigures, coverage
 
 HOURS: dict[str, Any] = {"max_digits": 10, "decimal_places": 2, "default": Decimal(0)}
-GROUP_KINDS = ("technical", "pedagogical", "policy", "administrative", "other")
 
 
 class GroupHours(models.Model):
@@ -73,6 +73,11 @@ class SchoolFigures(GroupHours):
     class Meta:
         abstract = True
 
+    @property
+    def coverage(self) -> int | None:
+        """The team's budget against the hours needed, in percent (the calculator's rule)."""
+        return coverage(self.team_budget, self.needed_hours)
+
 
 # The columns a snapshot copies from the current figures (teams.workload.figures).
 SCHOOL_FIGURES = (
@@ -121,17 +126,21 @@ class StaffWorkload(GroupHours):
     """A person's current figures in one school and school year.
 
     A copy of what :func:`teams.workload.calculator.calculate` says of them; the
-    group hours split the carried hours.
+    group hours split the carried hours. Without a budget here ``budget_hours``
+    is empty, as the calculator has it.
     """
 
     school = models.ForeignKey(School, related_name="staff_workloads", **DERIVED)
     school_year = models.ForeignKey(SchoolYear, related_name="+", **DERIVED)
     staff_member = models.ForeignKey(StaffMember, related_name="workloads", **DERIVED)
     computed_at = models.DateTimeField(_("computed at"))
-    budget_hours = models.DecimalField(_("budget"), **HOURS)
+    budget_hours = models.DecimalField(
+        _("budget"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     carried_hours = models.DecimalField(_("hours carried"), **HOURS)
     backup_hours = models.DecimalField(_("hours as backup"), **HOURS)
     task_count = models.PositiveIntegerField(_("tasks"), default=0)
+    backup_task_count = models.PositiveIntegerField(_("tasks as backup"), default=0)
 
     class Meta:
         verbose_name = _("staff workload")
@@ -144,6 +153,20 @@ class StaffWorkload(GroupHours):
 
     def __str__(self) -> str:
         return f"{self.staff_member_id} @ {self.school_id}: {self.carried_hours} h"
+
+    def figures(self, limits: Limits) -> PersonFigures:
+        """The stored row as the calculator's result object, so percentages and states come
+        from the one rule (``limits`` are the school's: :attr:`School.limits`)."""
+        return PersonFigures(
+            staff_id=self.staff_member_id,
+            budget_hours=self.budget_hours,
+            limits=limits,
+            carried_hours=self.carried_hours,
+            backup_hours=self.backup_hours,
+            task_count=self.task_count,
+            backup_task_count=self.backup_task_count,
+            by_group=self.group_split(),
+        )
 
 
 class WorkloadRequest(models.Model):

@@ -32,7 +32,7 @@ from teams.models import (
     StaffMember,
 )
 from teams.models.reminders import DEFAULT_BACKUP_AFTER_DAYS
-from teams.workload.calculator import ONE, task_factor, task_hours
+from teams.workload.calculator import ONE, hours_here
 
 Kind = Reminder.Kind
 # How long after an import its catalogue changes are still worth telling.
@@ -317,9 +317,10 @@ def _hour_changes(record: CatalogueImport) -> dict[int, tuple[str, Decimal, Deci
     return changes
 
 
-def _here(catalogue_hours: Decimal, factor: Decimal) -> Decimal:
+def _here(catalogue_hours: Decimal, group_level: bool, factor: Decimal) -> Decimal:
     """Catalogue hours as a school counts them (the calculator's rule)."""
-    return task_hours(None, catalogue_hours, factor) or Decimal(0)
+    here = hours_here(None, catalogue_hours, group_level=group_level, school_factor=factor)
+    return here.hours or Decimal(0)
 
 
 def catalogue_changes(scan: Scan) -> Iterable[Draft]:
@@ -350,19 +351,19 @@ def catalogue_changes(scan: Scan) -> Iterable[Draft]:
                 "hours_factor_by_hand", "size_measure", "size"
             )
         }
-        # School -> task -> the factor its catalogue hours count with there (none for a
-        # school group's task): the hours told are the school's, as the calculator has them.
-        affected: dict[int, dict[int, Decimal]] = defaultdict(dict)
+        # School -> task -> whether it is a school group's task and the school's factor: the
+        # hours told are the school's, as the calculator has them.
+        affected: dict[int, dict[int, tuple[bool, Decimal]]] = defaultdict(dict)
         for school_id, group_id, task_id in rows:
             for target in [school_id] if school_id else groups.get(group_id, []):
-                affected[target][task_id] = task_factor(not school_id, factors.get(school_id, ONE))
+                affected[target][task_id] = (not school_id, factors.get(school_id, ONE))
         directors = _staff_of_accounts(Membership.Kind.DIRECTOR, affected)
         assert record.finished_at is not None
         for school_id, task_factors in affected.items():
             items = sorted(
                 (
-                    (title, _here(old, factor), _here(new, factor))
-                    for task_id, factor in task_factors.items()
+                    (title, _here(old, *how), _here(new, *how))
+                    for task_id, how in task_factors.items()
                     for title, old, new in [changes[task_id]]
                 ),
                 key=lambda item: (item[0], item[1], item[2]),

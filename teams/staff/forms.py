@@ -14,19 +14,22 @@ from django.utils.translation import gettext_lazy as _
 
 from teams.models import (
     EMAIL_MAX_LENGTH,
-    HOURS_PER_YEAR_FULL_TIME,
-    MAX_BUDGET_HOURS,
     Appointment,
-    BudgetUnit,
     Post,
     Role,
     School,
     SchoolGroup,
     StaffMember,
-    budget_hours,
 )
 from teams.staff.services import StaffInput
 from teams.workload.hours_input import DecimalTextField, display_number
+from teams.workload.units import (
+    HOURS_PER_YEAR_FULL_TIME,
+    MAX_BUDGET_HOURS,
+    BudgetUnit,
+    given_budget,
+    hours_per_period_year,
+)
 
 # Digits with "." or "," between them, or a bare fraction (",5"); a unit may follow.
 
@@ -73,7 +76,7 @@ class StaffForm(forms.Form):
             hours=display_number(HOURS_PER_YEAR_FULL_TIME),
             weeks=school.weeks_per_year,
             minutes=school.minutes_per_period,
-            period=display_number(school.hours_per_period_year.quantize(Decimal("0.1"))),
+            period=display_number(hours_per_period_year(school).quantize(Decimal("0.1"))),
         )
         field = self.fields["roles"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
@@ -87,17 +90,10 @@ class StaffForm(forms.Form):
         if amount is None:
             data["budget_hours"] = None
             return data
-        if unit == BudgetUnit.FTE and amount > 1:
-            self.add_error("budget", _("A fraction of a full-time post is at most 1."))
-            return data
-        hours = budget_hours(amount, unit or BudgetUnit.YEAR, self.school)
-        if hours > MAX_BUDGET_HOURS:
-            self.add_error(
-                "budget",
-                _("That is %(hours)s hours a year, more than the maximum of %(max)s.")
-                % {"hours": display_number(hours), "max": display_number(MAX_BUDGET_HOURS)},
-            )
-        data["budget_hours"] = hours
+        try:
+            data["budget_hours"] = given_budget(amount, unit or BudgetUnit.YEAR, self.school)
+        except forms.ValidationError as error:
+            self.add_error("budget", error)
         return data
 
     def to_input(self) -> StaffInput:

@@ -26,6 +26,7 @@ from teams.models import (
 from teams.staff import identity
 from teams.workload import mark_changed
 from teams.workload.services import group_schools, mark_from_now
+from teams.workload.units import as_given
 
 # --- Task lists -----------------------------------------------------------------------------
 
@@ -224,7 +225,7 @@ def set_budget(
     """Set a person's ICT hours in a school for a year (recorded in the history).
 
     ``amount`` and ``unit`` keep what was typed when it was not hours a year
-    (``models.budget_hours`` converted it); the workload reads only the hours.
+    (``teams.workload.units`` converted it); the workload reads only the hours.
     """
     with transaction.atomic():
         budget = (
@@ -234,8 +235,7 @@ def set_budget(
         )
         if budget is None:
             budget = Budget(staff_member=member, school=school, school_year=school_year)
-        if unit == BudgetUnit.YEAR or amount is None:
-            amount, unit = None, BudgetUnit.YEAR
+        amount, unit = as_given(amount, unit)
         moved = budget.hours_per_year != hours_per_year
         if moved or (budget.entered_amount, budget.entered_unit) != (amount, unit):
             budget.hours_per_year = hours_per_year

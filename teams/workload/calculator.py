@@ -28,7 +28,18 @@ The rule:
   rounded to cents; the percentage and the state (fine, busy, overloaded) come
   from those rounded hours and the person's budget there, by the school's limits.
   Hours without any budget are overload; no hours and no budget is *unknown*. A
-  budget of 0 h counts as no budget.
+  budget of 0 h counts as no budget. Their tasks count once each, as responsible
+  or as backup (:attr:`PersonFigures.backup_task_count` says how many as backup).
+- People are ranked most loaded first (:func:`rank_key`): by state (overloaded,
+  busy, fine, unknown), then by hours against budget (hours without a budget
+  first), then by hours carried. Every page that lists people ranks them so.
+- A person's total over several schools (:func:`over_schools`) adds up their
+  carried and backup hours, tasks and budgets; its percentage is the summed hours
+  against the summed budgets, and its state is the most serious of their states
+  in those schools: each school gives its own budget by its own limits, so room
+  in one school does not make up for overload in another.
+- A school's *coverage* (:func:`coverage`) is the team's budget against the hours
+  its own tasks need, in percent: how much of the need the budgets could carry.
 - Risks cover every task on the school's list, the group-level tasks it shares
   included (the result also counts those separately): unassigned (no counting
   responsible), without backup, on a single person (one staff responsible, no
@@ -40,10 +51,10 @@ The rule:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -51,8 +62,11 @@ GROUP_KINDS = ("technical", "pedagogical", "policy", "administrative", "other")
 RESPONSIBLE, BACKUP = "responsible", "backup"
 GROUP_LEVEL = "group_level"  # where the calculation keeps the group-level tasks' hours
 
-# States of a person's load, from the school's limits.
-OVER, BUSY, FINE, UNKNOWN = "over", "busy", "ok", "unknown"
+# States of a person's load, from the school's limits; STATES lists them most serious first.
+OVER, BUSY, OK, UNKNOWN = "over", "busy", "ok", "unknown"
+STATES = (OVER, BUSY, OK, UNKNOWN)
+# What a school's limits may be, in percent of a person's budget (busy from, overloaded above).
+LIMIT_RANGE = (1, 1000)
 
 
 ONE = Decimal(1)
@@ -81,12 +95,6 @@ def hours_factor(by_hand: Decimal | None, size_measure: str, size: int | None) -
     return min(high, max(low, factor))
 
 
-def task_factor(group_level: bool, school_factor: Decimal) -> Decimal:
-    """The factor a task's catalogue hours count with: its school's, or none (1) for a
-    school group's task, since a school group has no size of its own."""
-    return ONE if group_level else school_factor
-
-
 def task_hours(
     local_hours: Decimal | None, catalogue_hours: Decimal | None, factor: Decimal = ONE
 ) -> Decimal | None:
@@ -108,6 +116,35 @@ def hours_source(
     if catalogue_hours is None:
         return None
     return CATALOGUE if factor == ONE else SCALED
+
+
+class TaskHours(NamedTuple):
+    hours: Decimal | None
+    source: str | None  # LOCAL, SCALED, CATALOGUE or None (see hours_source)
+
+
+def hours_here(
+    local_hours: Decimal | None,
+    catalogue_hours: Decimal | None,
+    *,
+    group_level: bool,
+    school_factor: Decimal | Callable[[], Decimal],
+) -> TaskHours:
+    """A task's hours in its school and where they come from: the one route from a task's
+    figures to its hours, for the loader, the task itself and the reminders.
+
+    The school's factor counts only for a school's own task that takes the
+    catalogue's hours: a school group's task keeps them (the group has no size
+    of its own). ``school_factor`` may be a function, called only when the
+    factor counts (reading it may cost a query).
+    """
+    factor = ONE
+    if local_hours is None and catalogue_hours is not None and not group_level:
+        factor = school_factor() if callable(school_factor) else school_factor
+    return TaskHours(
+        task_hours(local_hours, catalogue_hours, factor),
+        hours_source(local_hours, catalogue_hours, factor),
+    )
 
 
 def group_kind(kind: str | None) -> str:
@@ -145,7 +182,41 @@ def state_of(hours: Decimal, budget: Decimal | None, limits: Limits) -> str:
         return OVER
     if hours * 100 >= budget * limits.busy_from_percent:
         return BUSY
-    return FINE
+    return OK
+
+
+def coverage(team_budget: Decimal, needed_hours: Decimal) -> int | None:
+    """The team's budget against the hours the school's tasks need, in whole percent; None
+    when the tasks need nothing."""
+    return percent_of(team_budget, needed_hours)
+
+
+class Load(Protocol):
+    """What ranking reads of a person's figures, in one school or over several."""
+
+    @property
+    def carried_hours(self) -> Decimal: ...
+    @property
+    def budget_hours(self) -> Decimal | None: ...
+    @property
+    def state(self) -> str: ...
+
+
+INFINITE = Decimal("Infinity")
+
+
+def rank_key(load: Load) -> tuple[int, Decimal, Decimal]:
+    """Where a person stands among others, most loaded first: by state (overloaded, busy,
+    fine, unknown), then hours against budget (hours without a budget first), then
+    hours carried. Pages break ties by name."""
+    return (STATES.index(load.state), -_share(load), -load.carried_hours)
+
+
+def _share(load: Load) -> Decimal:
+    """Hours against budget, unrounded; hours without a budget weigh more than any share."""
+    if load.budget_hours:
+        return load.carried_hours / load.budget_hours
+    return INFINITE if load.carried_hours > 0 else ZERO
 
 
 # --- Input rows -------------------------------------------------------------------------------
@@ -239,9 +310,14 @@ class PersonFigures:
     limits: Limits
     carried_hours: Decimal = ZERO  # rounded to cents
     backup_hours: Decimal = ZERO
-    task_count: int = 0
+    task_count: int = 0  # as responsible or as backup, each task once
+    backup_task_count: int = 0  # of which as backup
     by_group: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(GROUP_KINDS, ZERO))
     group_share: Decimal | None = None  # part of their group-level work counted here
+
+    @property
+    def responsible_task_count(self) -> int:
+        return self.task_count - self.backup_task_count
 
     @property
     def percent(self) -> int | None:
@@ -270,8 +346,68 @@ class RiskCounts:
 
 
 @dataclass
-class SchoolWorkload:
-    """The calculator's result for one school and year."""
+class PersonTotal:
+    """A person's figures over several schools (:func:`over_schools`)."""
+
+    staff_id: int
+    parts: list[PersonFigures]
+    carried_hours: Decimal
+    budget_hours: Decimal | None
+    backup_hours: Decimal
+    task_count: int
+    backup_task_count: int
+
+    @property
+    def schools(self) -> int:
+        return len(self.parts)
+
+    @property
+    def percent(self) -> int | None:
+        return percent_of(self.carried_hours, self.budget_hours)
+
+    @property
+    def state(self) -> str:
+        """The most serious of the person's states in their schools."""
+        return min((part.state for part in self.parts), key=STATES.index, default=UNKNOWN)
+
+    @property
+    def is_overloaded(self) -> bool:
+        return self.state == OVER
+
+
+def over_schools(parts: Sequence[PersonFigures]) -> PersonTotal:
+    """A person's total over the schools they work in, from their figures in each.
+
+    Hours, tasks and budgets add up (group-level work was split over the
+    schools, so it adds up whole); a school without a budget for them adds
+    none, and without a budget anywhere the total has none. The state is the
+    most serious of theirs in those schools (see the module's rule).
+    """
+    budgets = [part.budget_hours for part in parts if part.budget_hours]
+    return PersonTotal(
+        staff_id=parts[0].staff_id,
+        parts=list(parts),
+        carried_hours=sum((part.carried_hours for part in parts), ZERO),
+        budget_hours=sum(budgets, ZERO) if budgets else None,
+        backup_hours=sum((part.backup_hours for part in parts), ZERO),
+        task_count=sum(part.task_count for part in parts),
+        backup_task_count=sum(part.backup_task_count for part in parts),
+    )
+
+
+def carried_by_group(people: Iterable[PersonFigures]) -> dict[str, Decimal]:
+    """The hours people carry, per group of tasks, added up."""
+    total = dict.fromkeys(GROUP_KINDS, ZERO)
+    for person in people:
+        for kind, hours in person.by_group.items():
+            total[kind] += hours
+    return total
+
+
+@dataclass
+class SchoolCalculation:
+    """The calculator's result for one school and year (the stored copy of its figures is
+    the ``SchoolWorkload`` model)."""
 
     school_id: int
     limits: Limits
@@ -286,10 +422,9 @@ class SchoolWorkload:
     outsourced_hours: Decimal
     group_level_hours: Decimal
 
-    @property
-    def ranked_people(self) -> list[PersonFigures]:
-        """Most loaded first; people without a budget before everyone else."""
-        return sorted(self.people.values(), key=lambda p: -(p.percent or 10_000 * p.is_overloaded))
+    def figures_of(self, staff_id: int) -> PersonFigures:
+        """A person's figures here: nothing carried for someone not working here."""
+        return self.people.get(staff_id) or PersonFigures(staff_id, None, self.limits)
 
     @property
     def team_budget(self) -> Decimal:
@@ -306,6 +441,10 @@ class SchoolWorkload:
     @property
     def staff_count(self) -> int:
         return sum(1 for p in self.people.values() if p.is_involved)
+
+    @property
+    def coverage(self) -> int | None:
+        return coverage(self.team_budget, self.needed_hours)
 
 
 # --- The calculation --------------------------------------------------------------------------
@@ -339,7 +478,7 @@ def carried_by(assignment: AssignmentIn, task_hours_: Decimal | None, responsibl
     return task_hours_ / responsibles
 
 
-def calculate(rows: SchoolRows) -> SchoolWorkload:
+def calculate(rows: SchoolRows) -> SchoolCalculation:
     """The workload of one school in one year, from rows loaded beforehand (no queries)."""
     by_task: dict[int, list[AssignmentIn]] = defaultdict(list)
     for a in rows.assignments:
@@ -396,6 +535,7 @@ def calculate(rows: SchoolRows) -> SchoolWorkload:
             if person is None:  # works here without an appointment: cannot happen for counting
                 continue
             person.task_count += 1
+            person.backup_task_count += a.kind == BACKUP
             raw[a.staff_id][task.kind if a.kind == RESPONSIBLE else BACKUP] += part
         figures.assigned_hours = cents(figures.assigned_hours)
         _add_needed(task, needed_by_group)
@@ -419,7 +559,7 @@ def calculate(rows: SchoolRows) -> SchoolWorkload:
         if figures.group_level:
             _count_risks(group_risks, figures)
 
-    return SchoolWorkload(
+    return SchoolCalculation(
         school_id=rows.school_id,
         limits=rows.limits,
         people=people,

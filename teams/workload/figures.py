@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from ictteam.celery import enqueue_on_commit
 from teams.models import (
-    GROUP_KINDS,
     SCHOOL_FIGURES,
     School,
     SchoolTask,
@@ -29,8 +28,7 @@ from teams.models import (
     WorkloadRequest,
     WorkloadSnapshot,
 )
-from teams.workload.calculator import ZERO, PersonFigures, calculate
-from teams.workload.calculator import SchoolWorkload as Result
+from teams.workload.calculator import GROUP_KINDS, PersonFigures, SchoolCalculation, calculate
 from teams.workload.loading import load, load_one
 from teams.workload.prepared import Prepared, Upsert
 
@@ -41,7 +39,7 @@ RECALCULATE_JOB = "teams.workload.jobs.recalculate_marked_job"
 CHUNK = 50
 # The figures a person's stored row keeps, as StaffWorkload fields.
 STAFF_FIGURES = (
-    "budget_hours", "carried_hours", "backup_hours", "task_count",
+    "budget_hours", "carried_hours", "backup_hours", "task_count", "backup_task_count",
     *(f"{kind}_hours" for kind in GROUP_KINDS),
 )  # fmt: skip
 
@@ -149,7 +147,7 @@ def recalculate_marked(school_ids: Sequence[int] | None = None, limit: int = 500
     return len(requests)
 
 
-def recalculate(school_ids: Sequence[int], school_year: SchoolYear) -> list[Result]:
+def recalculate(school_ids: Sequence[int], school_year: SchoolYear) -> list[SchoolCalculation]:
     """Recalculate and store the given schools' figures now, in this process."""
     with transaction.atomic():
         results = [calculate(rows) for rows in load(school_ids, school_year).values()]
@@ -157,12 +155,12 @@ def recalculate(school_ids: Sequence[int], school_year: SchoolYear) -> list[Resu
     return results
 
 
-def calculate_school(school: School, school_year: SchoolYear) -> Result:
+def calculate_school(school: School, school_year: SchoolYear) -> SchoolCalculation:
     """A school's figures calculated from its rows now, without writing anything."""
     return calculate(load_one(school, school_year))
 
 
-def store(year_id: int, results: Sequence[Result]) -> None:
+def store(year_id: int, results: Sequence[SchoolCalculation]) -> None:
     """Write the schools' current figures: the school rows, and the people's rows that changed."""
     now = timezone.now()
     ids = [r.school_id for r in results]
@@ -194,17 +192,18 @@ def store(year_id: int, results: Sequence[Result]) -> None:
 def _staff_values(person: PersonFigures) -> dict[str, object]:
     """A person's stored figures, in the order of STAFF_FIGURES."""
     values: dict[str, object] = {
-        "budget_hours": person.budget_hours or ZERO,
+        "budget_hours": person.budget_hours,
         "carried_hours": person.carried_hours,
         "backup_hours": person.backup_hours,
         "task_count": person.task_count,
+        "backup_task_count": person.backup_task_count,
     }
     for kind, hours in person.by_group.items():
         values[f"{kind}_hours"] = hours
     return values
 
 
-def _school_row(r: Result, year_id: int, now: datetime) -> SchoolWorkload:
+def _school_row(r: SchoolCalculation, year_id: int, now: datetime) -> SchoolWorkload:
     return SchoolWorkload(
         school_id=r.school_id, school_year_id=year_id, computed_at=now,
         task_count=r.task_count, needed_hours=r.needed_hours, team_budget=r.team_budget,

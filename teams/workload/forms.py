@@ -7,17 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from teams.models import (
-    MAX_SIZE,
-    SizeMeasure,
-)
+from teams.models import MAX_SIZE, SizeMeasure
+from teams.models.organisation import FACTOR_RANGE_MESSAGE, validate_hours_factor
 from teams.workload.calculator import FACTOR_RANGE
-from teams.workload.hours_input import DecimalTextField, display_number
-
-# Digits with "." or "," between them, or a bare fraction (",5"); a unit may follow.
+from teams.workload.hours_input import DecimalTextField
 
 
-class HoursScaleForm(forms.Form):
+class HoursFactorForm(forms.Form):
     """How the catalogue's suggested hours fit a school: its size, or a factor by hand."""
 
     size_measure = forms.ChoiceField(
@@ -29,6 +25,7 @@ class HoursScaleForm(forms.Form):
     hours_factor_by_hand = DecimalTextField(
         label=_("Or a factor of your own"),
         max_value=FACTOR_RANGE[1],
+        error_messages={"max_value": FACTOR_RANGE_MESSAGE},
         required=False,
         help_text=_(
             "For example 0.8 for 80 percent of the catalogue's hours; it wins over the size."
@@ -43,10 +40,9 @@ class HoursScaleForm(forms.Form):
         if size is not None and not measure:
             self.add_error("size_measure", _("Choose what the number counts: pupils or devices."))
         factor = data.get("hours_factor_by_hand")
-        if factor is not None and factor < FACTOR_RANGE[0]:
-            self.add_error(
-                "hours_factor_by_hand",
-                _("A factor lies between %(low)s and %(high)s.")
-                % {"low": display_number(FACTOR_RANGE[0]), "high": display_number(FACTOR_RANGE[1])},
-            )
+        if factor is not None:
+            try:
+                validate_hours_factor(factor)
+            except forms.ValidationError as error:
+                self.add_error("hours_factor_by_hand", error)
         return data

@@ -21,14 +21,10 @@ from teams.models import Appointment, Budget, School, SchoolTask, SchoolYear
 from teams.workload.calculator import (
     ONE,
     AssignmentIn,
-    Limits,
     SchoolRows,
     TaskIn,
     group_kind,
-    hours_factor,
-    hours_source,
-    task_factor,
-    task_hours,
+    hours_here,
 )
 from teams.workload.prepared import Prepared
 
@@ -100,18 +96,17 @@ def load(
     """
     year_id = school_year if isinstance(school_year, int) else school_year.pk
     wanted = set(school_ids)
-    schools = {
-        s.pk: (s.school_group_id, Limits(s.busy_from_percent, s.overloaded_above_percent))
-        for s in known
-        if s.pk in wanted
-    }
-    factors = {s.pk: s.hours_factor for s in known if s.pk in wanted}
-    if wanted - schools.keys():
-        for pk, group_id, busy, over, by_hand, measure, size in SCHOOLS.rows(
-            sorted(wanted - schools.keys())
-        ):
-            schools[pk] = (group_id, Limits(busy, over))
-            factors[pk] = hours_factor(by_hand, measure, size)
+    given = {s.pk: s for s in known if s.pk in wanted}
+    read = [
+        School(pk=pk, school_group_id=group_id, busy_from_percent=busy,
+               overloaded_above_percent=over, hours_factor_by_hand=by_hand,
+               size_measure=measure, size=size)
+        for pk, group_id, busy, over, by_hand, measure, size in (
+            SCHOOLS.rows(sorted(wanted - given.keys())) if wanted - given.keys() else ()
+        )
+    ]  # fmt: skip
+    schools = {s.pk: (s.school_group_id, s.limits) for s in [*given.values(), *read]}
+    factors = {s.pk: s.hours_factor for s in [*given.values(), *read]}
     if not schools:
         return {}
     ids = sorted(schools)
@@ -130,11 +125,11 @@ def load(
         if pk not in seen:
             seen.add(pk)
             kind = group_kind(own_kind if catalogue_id is None else catalogue_kind)
-            factor = task_factor(group_id is not None, factors.get(school_id, ONE))
-            task = TaskIn(
-                pk, task_hours(local, catalogue_hours, factor), kind, group_id is not None,
-                hours_source(local, catalogue_hours, factor),
+            here = hours_here(
+                local, catalogue_hours, group_level=group_id is not None,
+                school_factor=factors.get(school_id, ONE),
             )  # fmt: skip
+            task = TaskIn(pk, here.hours, kind, group_id is not None, here.source)
             (group_tasks[group_id] if group_id is not None else school_tasks[school_id]).append(
                 task
             )

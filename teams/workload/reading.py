@@ -20,40 +20,24 @@ from django.utils.translation import gettext as _
 
 from tasks.models import TaskGroup
 from teams.models import (
-    GROUP_KINDS,
     School,
     SchoolGroup,
     SchoolWorkload,
     SchoolYear,
-    StaffMember,
     StaffWorkload,
     WorkloadRequest,
     WorkloadSnapshot,
 )
-from teams.workload.calculator import ZERO, Limits, PersonFigures, percent_of
-
-
-def limits_of(school: School) -> Limits:
-    return Limits(school.busy_from_percent, school.overloaded_above_percent)
-
-
-def person_figures(row: StaffWorkload, limits: Limits) -> PersonFigures:
-    """A stored person's row as the calculator's result object."""
-    return PersonFigures(
-        staff_id=row.staff_member_id,
-        budget_hours=row.budget_hours or None,
-        limits=limits,
-        carried_hours=row.carried_hours,
-        backup_hours=row.backup_hours,
-        task_count=row.task_count,
-        by_group=row.group_split(),
-    )
-
-
-@dataclass
-class PersonRow:
-    member: StaffMember
-    figures: PersonFigures
+from teams.workload import states
+from teams.workload.calculator import (
+    GROUP_KINDS,
+    PersonFigures,
+    PersonTotal,
+    carried_by_group,
+    over_schools,
+    percent_of,
+)
+from teams.workload.ranking import PersonLoad, ranked
 
 
 @dataclass
@@ -70,33 +54,23 @@ class SchoolDashboard:
     school: School
     school_year: SchoolYear
     current: SchoolWorkload | None
-    people: list[PersonRow]
+    people: list[PersonLoad[PersonFigures]]  # ranked
     trend: list[TrendPoint]
     pending: bool
     group_ids: dict[str, int] = field(default_factory=dict)
     group_names: dict[str, str] = field(default_factory=dict)
 
     @property
-    def overloaded(self) -> list[PersonRow]:
+    def overloaded(self) -> list[PersonLoad[PersonFigures]]:
         return [p for p in self.people if p.figures.is_overloaded]
-
-    @property
-    def coverage(self) -> int | None:
-        """The team's budget against the hours the school's tasks need, in percent."""
-        if self.current is None:
-            return None
-        return percent_of(self.current.team_budget, self.current.needed_hours)
 
     def groups(self) -> list[dict[str, Any]]:
         """Needed and assigned hours per group, with each group's share of the need."""
         if self.current is None:
             return []
-        assigned = dict.fromkeys(GROUP_KINDS, ZERO)
-        for person in self.people:
-            for kind, hours in person.figures.by_group.items():
-                assigned[kind] += hours
+        assigned = carried_by_group(p.figures for p in self.people)
         needed = self.current.group_split()
-        total = sum(needed.values(), ZERO)
+        total = sum(needed.values(), Decimal(0))
         return [
             {
                 "kind": kind,
@@ -116,10 +90,9 @@ class SchoolDashboard:
             "labels": {
                 "responsible": _("Hours carried"), "budget": _("Budget"),
                 "needed": _("Needed"), "assigned": _("Assigned"),
-                # The bars of the people chart take the colour of the person's state.
-                "states": {"over": _("overloaded"), "busy": _("busy"), "ok": _("fine"),
-                           "unknown": _("no budget")},
             },
+            # The bars of the people chart take the colour of the person's state.
+            "states": states.for_charts(),
             "people": [
                 {
                     "name": p.member.full_name,
@@ -155,7 +128,6 @@ def _point(figures: SchoolWorkload | WorkloadSnapshot, day: date) -> TrendPoint:
 
 def school_dashboard(school: School, school_year: SchoolYear) -> SchoolDashboard:
     """A school's stored figures: the current ones, its people, and the trend to today."""
-    limits = limits_of(school)
     current = SchoolWorkload.objects.filter(school=school, school_year=school_year).first()
     today = timezone.localdate()
     trend = [
@@ -169,13 +141,7 @@ def school_dashboard(school: School, school_year: SchoolYear) -> SchoolDashboard
     rows = StaffWorkload.objects.filter(school=school, school_year=school_year).select_related(
         "staff_member"
     )
-    people = [PersonRow(row.staff_member, person_figures(row, limits)) for row in rows]
-    people.sort(
-        key=lambda p: (
-            -(p.figures.percent if p.figures.percent is not None else 10_000),
-            p.member.last_name,
-        )
-    )
+    people = ranked(PersonLoad(row.staff_member, row.figures(school.limits)) for row in rows)
     groups = list(TaskGroup.objects.exclude(kind="").values_list("kind", "pk", "name"))
     return SchoolDashboard(
         school=school,
@@ -190,24 +156,28 @@ def school_dashboard(school: School, school_year: SchoolYear) -> SchoolDashboard
 
 
 @dataclass
-class MultiSchoolPerson:
-    member: StaffMember
-    schools: int
-    figures: PersonFigures
+class SchoolColumn:
+    """A school on the group page: its stored figures, and what its people carry per group."""
+
+    school: School
+    current: SchoolWorkload | None
+    carried_by_group: dict[str, Decimal]
 
 
 @dataclass
-class GroupDashboard:
+class SchoolGroupDashboard:
     school_group: SchoolGroup
-    schools: list[tuple[School, SchoolWorkload | None]]
-    multi_school_people: list[MultiSchoolPerson]
+    schools: list[SchoolColumn]
+    multi_school_people: list[PersonLoad[PersonTotal]]  # ranked
 
 
-def group_dashboard(school_group: SchoolGroup, school_year: SchoolYear) -> GroupDashboard:
+def school_group_dashboard(
+    school_group: SchoolGroup, school_year: SchoolYear
+) -> SchoolGroupDashboard:
     """The schools of a group side by side, and the people who work in several of them.
 
-    A person's hours over the group are their stored hours per school added up:
-    their group-level work was split over those schools, so it adds up whole.
+    A person's figures over the group are the calculator's total over their
+    schools (:func:`calculator.over_schools`) of their stored figures there.
     """
     current = SchoolWorkload.objects.filter(school=OuterRef("pk"), school_year=school_year)
     schools = list(
@@ -215,33 +185,33 @@ def group_dashboard(school_group: SchoolGroup, school_year: SchoolYear) -> Group
         .annotate(current_figures=Subquery(current.values("pk")[:1]))
         .order_by("name")
     )
-    figures = SchoolWorkload.objects.in_bulk(
+    stored = SchoolWorkload.objects.in_bulk(
         [s.current_figures for s in schools if s.current_figures]  # type: ignore[attr-defined]
     )
-    per_person: dict[int, list[StaffWorkload]] = {}
+    limits = {school.pk: school.limits for school in schools}
+    per_school: dict[int, list[PersonFigures]] = {school.pk: [] for school in schools}
+    per_person: dict[int, list[PersonFigures]] = {}
+    members = {}
     for row in StaffWorkload.objects.filter(
         school__school_group=school_group, school_year=school_year
-    ).select_related("staff_member", "school"):
-        per_person.setdefault(row.staff_member_id, []).append(row)
-    people = []
-    for rows in per_person.values():
-        if len(rows) < 2:
-            continue
-        # The group's own limits do not exist: the strictest of the person's schools holds.
-        limits = min(
-            (limits_of(r.school) for r in rows), key=lambda lim: lim.overloaded_above_percent
-        )
-        total = PersonFigures(rows[0].staff_member_id, None, limits)
-        for row in rows:
-            if row.budget_hours:
-                total.budget_hours = (total.budget_hours or ZERO) + row.budget_hours
-            total.carried_hours += row.carried_hours
-            total.backup_hours += row.backup_hours
-            total.task_count += row.task_count
-        people.append(MultiSchoolPerson(rows[0].staff_member, len(rows), total))
-    people.sort(key=lambda p: (p.member.last_name, p.member.first_name))
-    return GroupDashboard(
+    ).select_related("staff_member"):
+        figures = row.figures(limits[row.school_id])
+        per_school[row.school_id].append(figures)
+        per_person.setdefault(row.staff_member_id, []).append(figures)
+        members[row.staff_member_id] = row.staff_member
+    return SchoolGroupDashboard(
         school_group,
-        [(school, figures.get(school.current_figures)) for school in schools],  # type: ignore[attr-defined]
-        people,
+        [
+            SchoolColumn(
+                school,
+                stored.get(school.current_figures),  # type: ignore[attr-defined]
+                carried_by_group(per_school[school.pk]),
+            )
+            for school in schools
+        ],
+        ranked(
+            PersonLoad(members[staff_id], over_schools(parts))
+            for staff_id, parts in per_person.items()
+            if len(parts) > 1
+        ),
     )

@@ -7,20 +7,16 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from teams.models import (
-    MAX_SIZE,
-    Budget,
-    BudgetUnit,
-    School,
-    SchoolYear,
-    SizeMeasure,
-    budget_hours,
+from teams.models import MAX_SIZE, Budget, School, SchoolYear, SizeMeasure
+from teams.models.organisation import (
+    validate_conversion,
+    validate_hours_factor,
+    validate_limits,
 )
 from teams.workload import mark_changed
-from teams.workload.calculator import FACTOR_RANGE
+from teams.workload.units import CONVERTED_UNITS, budget_hours
 
 # --- Task lists -----------------------------------------------------------------------------
 
@@ -43,17 +39,14 @@ def group_schools(school: School) -> list[int]:
 
 def set_limits(*, school: School, busy_from: int, overloaded_above: int) -> None:
     """Set the school's workload limits: the share of the budget (in %) from which a person
-    counts as busy, and above which as overloaded."""
-    if not 0 < busy_from <= overloaded_above <= 1000:
-        raise ValidationError(
-            _("“Busy from” must be above 0 and at most “overloaded above”, which is at most 1000.")
-        )
+    counts as busy, and above which as overloaded (``ValidationError`` outside the range)."""
+    validate_limits(busy_from, overloaded_above)
     school.busy_from_percent, school.overloaded_above_percent = busy_from, overloaded_above
     school.save(update_fields=["busy_from_percent", "overloaded_above_percent"])
     mark_from_now([school.pk])
 
 
-def set_hours_scale(
+def set_hours_factor(
     *, school: School, size_measure: str, size: int | None, factor_by_hand: Decimal | None
 ) -> Decimal:
     """Set how the catalogue's hours fit the school: its size in pupils or devices, or a
@@ -63,7 +56,6 @@ def set_hours_scale(
     without its measure (or the other way round) or a factor outside the range,
     writing nothing.
     """
-    low, high = FACTOR_RANGE
     if size_measure not in SizeMeasure.values and size_measure != "":
         raise ValidationError(_("Choose pupils or devices."))
     if bool(size_measure) != (size is not None) or (size is not None and not 1 <= size <= MAX_SIZE):
@@ -71,11 +63,8 @@ def set_hours_scale(
             _("Give the number of pupils or devices (1 to %(max)s) together with what it counts.")
             % {"max": MAX_SIZE}
         )
-    if factor_by_hand is not None and not low <= factor_by_hand <= high:
-        raise ValidationError(
-            _("A factor lies between %(low)s and %(high)s.")
-            % {"low": number_format(low, 2), "high": number_format(high, 2)}
-        )
+    if factor_by_hand is not None:
+        validate_hours_factor(factor_by_hand)
     with transaction.atomic():
         school.size_measure, school.size = size_measure, size
         school.hours_factor_by_hand = factor_by_hand
@@ -89,12 +78,9 @@ def set_budget_conversion(*, school: School, minutes_per_period: int, weeks_per_
 
     Budgets of this and later school years that were given in those units are
     converted again, so their hours follow; returns how many changed. Raises
-    ``ValidationError`` outside 10-120 minutes or 30-52 weeks, writing nothing.
+    ``ValidationError`` outside the ranges of minutes and weeks, writing nothing.
     """
-    if not (10 <= minutes_per_period <= 120 and 30 <= weeks_per_year <= 52):
-        raise ValidationError(
-            _("A teaching period lasts 10 to 120 minutes; a school year has 30 to 52 weeks.")
-        )
+    validate_conversion(minutes_per_period, weeks_per_year)
     with transaction.atomic():
         school.minutes_per_period, school.weeks_per_year = minutes_per_period, weeks_per_year
         school.save(update_fields=["minutes_per_period", "weeks_per_year"])
@@ -103,7 +89,7 @@ def set_budget_conversion(*, school: School, minutes_per_period: int, weeks_per_
         for budget in Budget.objects.select_for_update().filter(
             school=school,
             school_year__in=years,
-            entered_unit__in=[BudgetUnit.WEEK, BudgetUnit.PERIODS],
+            entered_unit__in=CONVERTED_UNITS,
             entered_amount__isnull=False,
         ):
             assert budget.entered_amount is not None

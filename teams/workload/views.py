@@ -18,10 +18,11 @@ from teams import access
 from teams.models import School, SchoolYear
 from teams.reminders import overdue
 from teams.workload import services
-from teams.workload.calculator import REFERENCE_SIZE, task_hours
-from teams.workload.forms import HoursScaleForm
+from teams.workload.calculator import LIMIT_RANGE, REFERENCE_SIZE, task_hours
+from teams.workload.forms import HoursFactorForm
 from teams.workload.hours_input import display_number
 from teams.workload.reading import school_dashboard
+from teams.workload.units import MINUTES_PER_PERIOD_RANGE, WEEKS_PER_YEAR_RANGE
 
 EXAMPLE_HOURS = Decimal(20)  # a catalogue task's hours, to show what the school's factor does
 
@@ -32,7 +33,7 @@ def dashboard(request: HttpRequest, school_id: int) -> HttpResponse:
 
 
 def _dashboard(
-    request: HttpRequest, school: School, scale_form: HoursScaleForm | None = None
+    request: HttpRequest, school: School, factor_form: HoursFactorForm | None = None
 ) -> HttpResponse:
     rights = access.access_for(request.user)
     if not (rights.can_manage_school(school.pk) or school.pk in rights.group_school_ids):
@@ -51,19 +52,24 @@ def _dashboard(
             "overdue": overdue.for_school(school),
             "can_manage": rights.can_manage_school(school.pk),
             "years": SchoolYear.objects.all(),
-            "scale_form": scale_form or HoursScaleForm(initial=scale_initial(school)),
+            "factor_form": factor_form or HoursFactorForm(initial=factor_initial(school)),
             "reference": REFERENCE_SIZE,
-            "scale_example": {
+            "limit_range": LIMIT_RANGE,
+            "conversion_ranges": {
+                "minutes": MINUTES_PER_PERIOD_RANGE,
+                "weeks": WEEKS_PER_YEAR_RANGE,
+            },
+            "factor_example": {
                 "catalogue": EXAMPLE_HOURS,
                 "here": task_hours(None, EXAMPLE_HOURS, school.hours_factor),
             },
             "overdue_steps": overdue_steps(school_ids=[school.pk]),
         },
-        status=400 if scale_form is not None else 200,
+        status=400 if factor_form is not None else 200,
     )
 
 
-def scale_initial(school: School) -> dict[str, object]:
+def factor_initial(school: School) -> dict[str, object]:
     return {
         "size_measure": school.size_measure,
         "size": school.size,
@@ -123,13 +129,13 @@ def budget_conversion(request: HttpRequest, school_id: int) -> HttpResponse:
 
 
 @require_POST
-def hours_scale(request: HttpRequest, school_id: int) -> HttpResponse:
+def hours_factor(request: HttpRequest, school_id: int) -> HttpResponse:
     """How the catalogue's hours fit this school: by its size, or by a factor of its own."""
     school = access.get_school(request.user, school_id, manage=True)
-    form = HoursScaleForm(request.POST)
+    form = HoursFactorForm(request.POST)
     if form.is_valid():
         try:
-            factor = services.set_hours_scale(
+            factor = services.set_hours_factor(
                 school=school,
                 size_measure=form.cleaned_data["size_measure"],
                 size=form.cleaned_data["size"],
@@ -148,4 +154,4 @@ def hours_scale(request: HttpRequest, school_id: int) -> HttpResponse:
             )
     else:
         return _dashboard(request, school, form)  # the figures typed stay, with what is wrong
-    return redirect(reverse("teams:workload", args=[school.pk]) + "#scale-title")
+    return redirect(reverse("teams:workload", args=[school.pk]) + "#factor-title")

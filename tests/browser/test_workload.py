@@ -111,6 +111,6 @@ def test_the_director_scales_the_catalogue_by_keyboard(page: Page, live_server, 
     page.get_by_label("Of een eigen factor").fill("9")
     page.get_by_label("Of een eigen factor").press("Enter")
     page.wait_for_load_state()
-    expect(page.get_by_text("meer dan het maximum")).to_be_visible()
+    expect(page.get_by_text("Een factor ligt tussen 0,25 en 4.")).to_be_visible()
     expect(page.get_by_label("Of een eigen factor")).to_have_value("9")
     assert_accessible(page)

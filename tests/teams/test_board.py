@@ -40,6 +40,28 @@ def shown(response):
     return [row.task.display_title for s in response.context["sections"] for row in s.rows]
 
 
+def calculations(captured) -> int:
+    """How often a request calculated the school: each calculation reads the appointments
+    with their budgets once (``teams.workload.loading``)."""
+    return sum(
+        1
+        for q in captured.captured_queries
+        if 'FROM "teams_appointment"' in q["sql"] and '"teams_budget"' in q["sql"]
+    )
+
+
+def board_tasks_read(captured) -> int:
+    """How often a request read the board's tasks with their year's assignments and people
+    (``distribution.board_tasks``): its prefetch is the only query that selects the
+    assignments with their staff members."""
+    return sum(
+        1
+        for q in captured.captured_queries
+        if q["sql"].startswith('SELECT "teams_assignment"."id"')
+        and 'JOIN "teams_staffmember"' in q["sql"]
+    )
+
+
 class TestBoard:
     def test_groups_tasks_with_responsibles_and_backups(self, client, world):
         assign(world, world.tasks[0], world.staff[0])
@@ -141,13 +163,14 @@ class TestBoard:
 
 
 class TestAssigningInTheBrowserWay:
-    def post_add(self, client, w, task, **fields):
-        fields.setdefault("state", task_row(task, w.school, w.year).state)
+    def post_add(self, client, w, task, headers=None, **fields):
+        if "state" not in fields:
+            fields["state"] = task_row(task, w.school, w.year).state
         data = {f"t{task.pk}-{k}": v for k, v in fields.items()}
         return client.post(
             reverse("teams:assignment_add", args=[w.school.pk, task.pk]),
             {**data, "year": w.year.start_year},
-            **self.headers,
+            **(self.headers if headers is None else headers),
         )
 
     headers: dict[str, str] = {}
@@ -190,6 +213,41 @@ class TestAssigningInTheBrowserWay:
             reverse("teams:board", args=[world.school.pk]), {"panel": "1"}, HTTP_HX_REQUEST="true"
         )
         assert panel.content.decode().strip().startswith('<div id="load-panel"')
+
+    def test_a_change_redraws_the_panel_from_the_one_calculation_of_its_row(self, client, world):
+        client.force_login(world.director)
+        task = world.tasks[0]  # 10 h
+        state = task_row(task, world.school, world.year).state
+        Budget.objects.create(
+            staff_member=world.staff[0], school=world.school, school_year=world.year,
+            hours_per_year=40,
+        )  # fmt: skip
+        with CaptureQueriesContext(connection) as captured:
+            response = self.post_add(
+                client, world, task, {"HTTP_HX_REQUEST": "true"},
+                staff_member=world.staff[0].pk, kind=R, state=state,
+            )  # fmt: skip
+        body = response.content.decode()
+        panel = body[body.index('<div id="load-panel" hx-swap-oob="true">') :]
+        assert "1 taak als verantwoordelijke · 10 / 40 u" in panel
+        assert "25%" in panel
+        assert calculations(captured) == 1  # the row and the panel share it
+        # The board's panel takes it from there: it no longer asks for itself again.
+        page = board(client, world).content.decode()
+        assert '<div id="load-panel">' in page and "assignmentsChanged" not in page
+
+    def test_the_panel_alone_calculates_without_building_the_board(self, client, world):
+        client.force_login(world.director)
+        assign(world, world.tasks[0], world.staff[0])
+        url = reverse("teams:board", args=[world.school.pk])
+        with CaptureQueriesContext(connection) as whole:
+            board(client, world)
+        with CaptureQueriesContext(connection) as alone:
+            panel = client.get(url, {"panel": "1"}, HTTP_HX_REQUEST="true")
+        assert calculations(whole) == calculations(alone) == 1
+        assert board_tasks_read(whole) == 1  # the board reads its tasks with their assignments
+        assert board_tasks_read(alone) == 0  # the panel does not
+        assert "1 taak als verantwoordelijke · 10 / – u" in panel.content.decode()
 
     def test_htmx_open_and_close_a_task(self, client, world):
         client.force_login(world.director)

@@ -7,9 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from teams.models import Budget, BudgetUnit, School, budget_hours
+from teams.models import Budget, BudgetUnit, School
 from teams.staff import services as staff_services
 from teams.workload import services as workload_services
+from teams.workload.units import budget_hours
 
 from .test_board import edit_state
 

@@ -141,8 +141,8 @@ def test_group_admin_sees_the_schools_side_by_side(client, figures):
     client.force_login(figures.group_admin)
     response = client.get(reverse("teams:group", args=[figures.group.pk]))
     rows = response.context["data"].schools
-    assert [school.name for school, _ in rows] == ["School A", "School B"]
-    assert rows[0][1].overloaded_count == 1
+    assert [column.school.name for column in rows] == ["School A", "School B"]
+    assert rows[0].current.overloaded_count == 1
 
 
 def test_group_view_query_count_does_not_grow_with_schools(client, figures):

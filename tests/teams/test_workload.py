@@ -26,7 +26,15 @@ from teams.models import (
     WorkloadRequest,
     WorkloadSnapshot,
 )
-from teams.workload import services
+from teams.workload import services, states
+from teams.workload.calculator import (
+    STATES,
+    Limits,
+    PersonFigures,
+    coverage,
+    over_schools,
+    rank_key,
+)
 from teams.workload.figures import (
     calculate_school,
     mark_changed,
@@ -36,6 +44,7 @@ from teams.workload.figures import (
     stale_schools,
     take_snapshot,
 )
+from teams.workload.ranking import PersonLoad, ranked
 from tests.conftest import celery_broker, redis_url, wait_until
 
 from .factories import OwnTaskFactory, StaffMemberFactory, appoint
@@ -205,9 +214,9 @@ def test_group_task_and_a_person_in_two_schools(world):
     assert in_a["budget_hours"] + in_b["budget_hours"] == 40
     assert figures(world)["needed_hours"] == 30  # the group's task is counted apart
     assert figures(world)["group_level_hours"] == 20
-    from teams.workload.reading import group_dashboard
+    from teams.workload.reading import school_group_dashboard
 
-    people = group_dashboard(world.group, world.year).multi_school_people
+    people = school_group_dashboard(world.group, world.year).multi_school_people
     assert [
         (p.member.first_name, p.figures.carried_hours, p.figures.budget_hours, p.figures.percent)
         for p in people
@@ -569,3 +578,76 @@ def test_the_command_checks_and_repairs_stale_figures(
     assert refused.value.returncode == 1
     call_command("recalculate_workload", "--school", str(world.school.pk))
     assert person(world, world.staff[0])["carried_hours"] == 15
+
+
+# --- The rules of ranking, totals over schools and coverage, checked by hand ----------------
+
+
+def figures_of(staff_id, carried, budget, busy=80, over=100, **extra):  # type: ignore[no-untyped-def]
+    return PersonFigures(
+        staff_id, budget and Decimal(budget), Limits(busy, over), Decimal(carried), **extra
+    )
+
+
+def test_people_rank_most_loaded_first_by_state_then_share_then_hours():
+    people = {
+        "hours, no budget": figures_of(1, 10, None),
+        "150 %": figures_of(2, 15, 10),
+        "120 % of more hours": figures_of(3, 24, 20),
+        "120 %": figures_of(4, 12, 10),
+        "busy, 90 %": figures_of(5, 9, 10),
+        "fine, 50 %": figures_of(6, 5, 10),
+        "fine, nothing yet": figures_of(7, 0, 10),
+        "a task of no hours, no budget": figures_of(8, 0, None, task_count=1),
+        "nothing at all": figures_of(9, 0, None),
+    }
+    order = sorted(people, key=lambda name: rank_key(people[name]))
+    assert order[:7] == [
+        "hours, no budget",
+        "150 %",
+        "120 % of more hours",
+        "120 %",
+        "busy, 90 %",
+        "fine, 50 %",
+        "fine, nothing yet",
+    ]
+    assert set(order[7:]) == {"a task of no hours, no budget", "nothing at all"}  # by name
+
+
+def test_ties_are_broken_by_name_on_every_page(world):
+    ann, bert, carla = world.staff  # Ann A, Bert A, Carla A
+    rows = [PersonLoad(m, figures_of(m.pk, 5, 10)) for m in (carla, ann, bert)]
+    assert [row.member for row in ranked(rows)] == [ann, bert, carla]
+
+
+def test_a_person_over_several_schools_adds_up_and_keeps_the_most_serious_state():
+    # 30 h of 20 h in one school (150 %, overloaded), 10 h of 100 h in the other (fine).
+    total = over_schools(
+        [figures_of(1, 30, 20, task_count=3), figures_of(1, 10, 100, task_count=1)]
+    )
+    assert (total.carried_hours, total.budget_hours, total.percent) == (40, 120, 33)
+    assert (total.state, total.schools, total.task_count) == ("over", 2, 4)
+    # A school without a budget for them adds none; without one anywhere there is none.
+    assert over_schools([figures_of(1, 5, None), figures_of(1, 5, 40)]).budget_hours == 40
+    nowhere = over_schools([figures_of(1, 5, None), figures_of(1, 0, None)])
+    assert (nowhere.budget_hours, nowhere.percent, nowhere.state) == (None, None, "over")
+    # Each school's own limits: 90 % is busy from 80 %, fine where busy starts at 95 %.
+    busy_here = over_schools([figures_of(1, 9, 10, busy=95), figures_of(1, 9, 10)])
+    assert busy_here.state == "busy"
+
+
+def test_coverage_is_the_budget_against_the_hours_needed_live_and_stored(world, school_case):
+    """School A's tasks need 10 + 10 + 10 + 8 = 38 h; Ann and Bert have 20 + 10 = 30 h."""
+    recalculate([world.school.pk], world.year)
+    live = calculate_school(world.school, world.year)
+    stored = SchoolWorkload.objects.get(school=world.school, school_year=world.year)
+    assert (live.needed_hours, live.team_budget) == (38, 30)
+    assert live.coverage == stored.coverage == 79
+    assert calculate_school(world.other, world.year).coverage == 0  # no budget for 10 h
+    assert coverage(Decimal(30), Decimal(0)) is None  # nothing needed
+
+
+def test_the_state_words_and_looks_cover_every_state_in_order():
+    assert tuple(states.LOOKS) == STATES
+    assert [s["key"] for s in states.for_charts()] == list(STATES)
+    assert states.look("no such state") == states.LOOKS["unknown"]

@@ -1,5 +1,6 @@
-"""Generated schools and groups: every page shows the calculator's numbers, stored figures
-equal a fresh calculation, and a school group's hours are conserved."""
+"""Generated schools and groups: every page shows the calculator's numbers and ranks people
+in the calculator's order, stored figures equal a fresh calculation, and a school group's
+hours are conserved."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 from openpyxl import load_workbook
@@ -27,6 +28,7 @@ from teams.models import (
     SchoolYear,
     StaffMember,
 )
+from teams.workload.calculator import STATES, over_schools
 from teams.workload.figures import calculate_school, recalculate, stale_schools
 
 HOURS = st.one_of(st.none(), st.decimals(min_value=0, max_value=120, places=1))
@@ -118,6 +120,32 @@ class GeneratedWorkload(TestCase):
 
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(groups())
+    # Always: someone with a task of no hours and no budget, someone with neither a task nor
+    # a budget, people in two schools, one of them overloaded in one school only.
+    @example({
+        "schools": 2, "limits": (80, 100), "factors": [(None, "", None), (None, "", None)],
+        "people": [
+            {"index": 0, "schools": [0], "budgets": {0: None}},
+            {"index": 1, "schools": [0], "budgets": {0: None}},
+            {"index": 2, "schools": [0, 1], "budgets": {0: Decimal(10), 1: Decimal(100)}},
+            {"index": 3, "schools": [0, 1], "budgets": {0: Decimal(40), 1: None}},
+            {"index": 4, "schools": [1], "budgets": {1: Decimal(20)}},
+        ],
+        "tasks": [
+            {"owner": 0, "hours": None, "kind": "technical", "hidden": False, "catalogue": None,
+             "assignments": [{"person": 0, "kind": "responsible", "hours": None}]},
+            {"owner": 0, "hours": Decimal(30), "kind": "policy", "hidden": False,
+             "catalogue": None, "assignments": [{"person": 2, "kind": "responsible",
+                                                 "hours": None},
+                                                {"person": 3, "kind": "backup", "hours": None}]},
+            {"owner": None, "hours": Decimal(20), "kind": "pedagogical", "hidden": False,
+             "catalogue": None, "assignments": [{"person": 3, "kind": "responsible",
+                                                 "hours": None}]},
+            {"owner": 1, "hours": Decimal(10), "kind": "technical", "hidden": False,
+             "catalogue": Decimal(8), "assignments": [{"person": 4, "kind": "responsible",
+                                                       "hours": None}]},
+        ],
+    })  # fmt: skip
     def test_pages_exports_and_stored_figures_agree_with_the_calculator(self, spec: dict) -> None:
         group, schools, year = self.build(spec)
         recalculate([s.pk for s in schools], year)
@@ -126,26 +154,36 @@ class GeneratedWorkload(TestCase):
         for school in schools:
             Membership.objects.create(user=director, kind="director", school=school)
         self.client.force_login(director)
+        per_school = {}
         for school in schools:
             result = calculate_school(school, year)
-            expected = {
-                p.staff_id: (p.carried_hours, p.budget_hours, p.percent, p.state)
-                for p in result.people.values()
-            }
-            self.check_board(school, year, expected, result)
-            self.check_dashboard(school, expected)
+            board = self.check_board(school, result)
+            self.check_ranking(board)
+            expected = {pk: shown for pk, shown in board}
+            # The dashboard keeps the people with a task or a budget here, in the board's order.
+            involved = [(pk, shown) for pk, shown in board if result.people[pk].is_involved]
+            assert self.dashboard(school) == involved
+            assert self.staff_list(school) == board
             self.check_staff_pages(school, year, expected)
-            self.check_command(school, expected)
+            self.check_command(school, board)
+            per_school[school.pk] = result
+        self.check_group_page(group, schools, per_school)
         self.check_conservation(group, schools, year)
 
-    def check_board(self, school, year, expected, result) -> None:  # type: ignore[no-untyped-def]
+    @staticmethod
+    def shown(member_pk: int, figures) -> tuple:  # type: ignore[no-untyped-def]
+        return (member_pk, (figures.carried_hours, figures.budget_hours, figures.percent,
+                            figures.state))  # fmt: skip
+
+    def check_board(self, school, result) -> list:  # type: ignore[no-untyped-def]
+        """The board's panel in its order, each person with the calculator's figures."""
         board = self.client.get(reverse("teams:board", args=[school.pk])).context["board"]
-        shown = {
-            load.member.pk: (load.figures.carried_hours, load.figures.budget_hours,
-                             load.figures.percent, load.figures.state)
-            for load in board.loads
-        }  # fmt: skip
-        assert shown == expected
+        shown = [self.shown(load.member.pk, load.figures) for load in board.loads]
+        assert sorted(pk for pk, _ in shown) == sorted(result.people)  # everyone, once
+        assert {pk: figures for pk, figures in shown} == {
+            p.staff_id: (p.carried_hours, p.budget_hours, p.percent, p.state)
+            for p in result.people.values()
+        }
         assert board.unassigned_count == result.risks.unassigned
         export = self.client.get(reverse("teams:export", args=[school.pk]))
         sheet = load_workbook(io.BytesIO(export.content)).active
@@ -161,16 +199,61 @@ class GeneratedWorkload(TestCase):
             # The task's hours (scaled to the school, or its own) are the calculator's too.
             assert row.figures.hours == row.task.hours == result.tasks[row.task.pk].hours
             assert (None if hours is None else Decimal(str(hours))) == row.figures.hours
+        return shown
 
-    def check_dashboard(self, school, expected) -> None:  # type: ignore[no-untyped-def]
+    @staticmethod
+    def check_ranking(shown: list) -> None:  # type: ignore[type-arg]
+        """Most loaded first: by state, then hours against budget (hours without any first),
+        then hours; people with neither hours nor a budget last."""
+
+        def weight(figures: tuple) -> tuple:  # type: ignore[type-arg]
+            carried, budget, _percent, state = figures
+            share = carried / budget if budget else Decimal("Infinity") if carried else 0
+            return (STATES.index(state), -share, -carried)
+
+        weights = [weight(figures) for _pk, figures in shown]
+        assert weights == sorted(weights)
+        states = [figures[3] for _pk, figures in shown]
+        if "unknown" in states:
+            assert set(states[states.index("unknown") :]) == {"unknown"}
+
+    def dashboard(self, school) -> list:  # type: ignore[no-untyped-def]
         data = self.client.get(reverse("teams:workload", args=[school.pk])).context["data"]
-        shown = {
-            p.member.pk: (p.figures.carried_hours, p.figures.budget_hours, p.figures.percent,
-                          p.figures.state)
-            for p in data.people
-        }  # fmt: skip
-        involved = {k: v for k, v in expected.items() if v[0] or v[1]}
-        assert {k: v for k, v in shown.items() if v[0] or v[1]} == involved
+        return [self.shown(p.member.pk, p.figures) for p in data.people]
+
+    def staff_list(self, school) -> list:  # type: ignore[no-untyped-def]
+        loads = self.client.get(reverse("teams:staff", args=[school.pk])).context["loads"]
+        return [self.shown(load.member.pk, load.figures) for load in loads]
+
+    def check_group_page(self, group, schools, per_school) -> None:  # type: ignore[no-untyped-def]
+        """Each school's needed and carried hours per group, and the people of several schools
+        with their totals (as the calculator adds them up), in the calculator's order."""
+        admin = User.objects.create(username=f"g{group.pk}")
+        Membership.objects.create(user=admin, kind="group_admin", school_group=group)
+        self.client.force_login(admin)
+        data = self.client.get(reverse("teams:group", args=[group.pk])).context["data"]
+        for column in data.schools:
+            result = per_school[column.school.pk]
+            assert column.current.group_split() == result.needed_by_group
+            carried = {kind: sum((p.by_group[kind] for p in result.people.values()), Decimal(0))
+                       for kind in result.needed_by_group}  # fmt: skip
+            assert column.carried_by_group == carried
+        parts: dict[int, list] = {}  # type: ignore[type-arg]
+        for school in schools:
+            for person in per_school[school.pk].people.values():
+                if person.is_involved:
+                    parts.setdefault(person.staff_id, []).append(person)
+        totals = [(pk, over_schools(p)) for pk, p in parts.items() if len(p) > 1]
+        shown = [self.shown(p.member.pk, p.figures) for p in data.multi_school_people]
+        assert sorted(pk for pk, _ in shown) == sorted(pk for pk, _ in totals)
+        for pk, total in totals:
+            assert dict(shown)[pk] == (
+                sum((p.carried_hours for p in parts[pk]), Decimal(0)),
+                sum((p.budget_hours for p in parts[pk] if p.budget_hours), Decimal(0)) or None,
+                total.percent,
+                min((p.state for p in parts[pk]), key=STATES.index),
+            )
+        self.check_ranking(shown)
 
     def check_staff_pages(self, school, year, expected) -> None:  # type: ignore[no-untyped-def]
         for staff_id, (carried, _budget, percent, _state) in expected.items():
@@ -179,13 +262,13 @@ class GeneratedWorkload(TestCase):
             ).context["summary"]
             assert (summary.carried_hours, summary.percent) == (carried, percent)
 
-    def check_command(self, school, expected) -> None:  # type: ignore[no-untyped-def]
+    def check_command(self, school, board) -> None:  # type: ignore[no-untyped-def]
         out = io.StringIO()
         call_command("recalculate_workload", "--school", str(school.pk), "--json", stdout=out)
         people = json.loads(out.getvalue())["people"]
-        assert {p["staff_id"]: (Decimal(str(p["carried_hours"])), p["percent"], p["state"])
-                for p in people} == {
-            k: (v[0], v[2], v[3]) for k, v in expected.items()}  # fmt: skip
+        assert [(p["staff_id"], Decimal(str(p["carried_hours"])), p["percent"], p["state"])
+                for p in people] == [
+            (pk, v[0], v[2], v[3]) for pk, v in board]  # fmt: skip
 
     def check_conservation(self, group, schools, year) -> None:  # type: ignore[no-untyped-def]
         """Carried hours over every person of every school add up to what the group's and its

@@ -16,10 +16,18 @@ from django.views.decorators.http import require_POST
 from ictteam.http import HtmxHttpRequest
 from teams import access
 from teams.assignments import assigning
-from teams.assignments.distribution import TaskRow, build_board, task_row, write_distribution
+from teams.assignments.distribution import (
+    TaskRow,
+    build_board,
+    load_panel,
+    task_row,
+    write_distribution,
+)
 from teams.assignments.forms import AssignmentForm, BulkAssignForm
 from teams.models import Assignment, School, SchoolTask, SchoolYear
 from teams.reminders import overdue
+from teams.workload.calculator import SchoolCalculation
+from teams.workload.figures import calculate_school
 
 
 def _board_url(school: School, year: SchoolYear, anchor: str = "") -> str:
@@ -38,10 +46,12 @@ def _int(value: str | None) -> int | None:
 def board(request: HtmxHttpRequest, school_id: int) -> HttpResponse:
     school = access.get_school(request.user, school_id)
     year = SchoolYear.from_param(request.GET.get("year"))
-    data = build_board(school, year)
     if request.htmx and request.GET.get("panel") == "1":
-        context = {"school": school, "year": year, "board": data}
-        return render(request, "teams/board.html#load_panel", context)
+        # The panel alone: the school's figures and staff, not the board's tasks.
+        loads = load_panel(school, calculate_school(school, year))
+        context = {"school": school, "year": year, "loads": loads}
+        return render(request, "teams/_load_panel.html", context)
+    data = build_board(school, year)
     filters = {
         "unassigned": request.GET.get("unassigned") == "1",
         "without_backup": request.GET.get("without_backup") == "1",
@@ -106,8 +116,9 @@ def _editor_context(
     year: SchoolYear,
     add_form: AssignmentForm | None = None,
     change_forms: dict[int, AssignmentForm] | None = None,
+    workload: SchoolCalculation | None = None,
 ) -> dict[str, object]:
-    row = task_row(task, school, year)
+    row = task_row(task, school, year, workload)
     staff = access.staff_for_task(task)
     change_forms = change_forms or {}
     editors = [
@@ -184,26 +195,30 @@ def _after_change(
 ) -> HttpResponse:
     """Redraw the task's block on the board (htmx), or show the task page again.
 
-    Only a saved change tells the board to refresh its figures and, without
-    htmx, redirects; a refused one (a form error or someone else's change)
-    shows the task again with what happened, 409 for a conflict.
+    Only a saved change redraws the board's panel of hours per person (from the
+    same calculation as the task's row) and, without htmx, redirects; a refused
+    one (a form error or someone else's change) shows the task again with what
+    happened, 409 for a conflict.
     """
     failed = conflict or add_form is not None or change_forms is not None
-    context = _editor_context(request, school, task, year, add_form, change_forms)
-    if request.htmx:
-        # After a saved change: the fresh add form, ready for the next person (or
-        # the assignment just changed); after a refusal the field that needs work.
-        if not failed and not focus_id:
-            focus_id = f"id_t{task.pk}-staff_member" if context["can_edit"] else ""
-        context.update(open=True, inline_messages=True, focus_id=focus_id)
-        response = render(request, "teams/_task_block.html", context)
-        if not failed:
-            response["HX-Trigger"] = "assignmentsChanged"
-        return response
-    if failed:
+    if not failed and not request.htmx:
+        url = reverse("teams:task", args=[school.pk, task.pk])
+        return redirect(f"{url}?year={year.start_year}")
+    workload = calculate_school(school, year)  # once, for the task's row and the panel
+    context = _editor_context(request, school, task, year, add_form, change_forms, workload)
+    if not request.htmx:
         return render(request, "teams/task.html", context, status=409 if conflict else 200)
-    url = reverse("teams:task", args=[school.pk, task.pk])
-    return redirect(f"{url}?year={year.start_year}")
+    # After a saved change: the fresh add form, ready for the next person (or the
+    # assignment just changed); after a refusal the field that needs work.
+    if not failed and not focus_id:
+        focus_id = f"id_t{task.pk}-staff_member" if context["can_edit"] else ""
+    if not failed:
+        context["panel_loads"] = load_panel(school, workload)
+    context.update(open=True, inline_messages=True, focus_id=focus_id)
+    response = render(request, "teams/_task_block.html", context)
+    if not failed:
+        response["HX-Trigger"] = "assignmentsChanged"
+    return response
 
 
 @require_POST

@@ -19,8 +19,9 @@ from django.db import transaction
 
 from teams.models import School, SchoolYear, StaffMember
 from teams.workload import calculate_school, mark_everything, recalculate
-from teams.workload.calculator import SchoolWorkload
+from teams.workload.calculator import SchoolCalculation
 from teams.workload.figures import stale_schools
+from teams.workload.ranking import loads_in
 
 
 class Command(BaseCommand):
@@ -77,16 +78,17 @@ class Command(BaseCommand):
         return school
 
 
-def as_json(school: School, year: SchoolYear, result: SchoolWorkload) -> dict[str, Any]:
-    """The calculator's result in the command's JSON contract (hours as numbers)."""
-    names = {m.pk: m.full_name for m in StaffMember.objects.filter(pk__in=list(result.people))}
+def as_json(school: School, year: SchoolYear, result: SchoolCalculation) -> dict[str, Any]:
+    """The calculator's result in the command's JSON contract (hours as numbers), its people
+    ranked as every page ranks them."""
+    members = StaffMember.objects.filter(pk__in=list(result.people))
     return {
         "school": school.pk,
         "year": year.start_year,
         "people": [
             {
                 "staff_id": p.staff_id,
-                "name": names.get(p.staff_id, ""),
+                "name": member.full_name,
                 "budget_hours": float(p.budget_hours) if p.budget_hours is not None else None,
                 "carried_hours": float(p.carried_hours),
                 "backup_hours": float(p.backup_hours),
@@ -94,7 +96,7 @@ def as_json(school: School, year: SchoolYear, result: SchoolWorkload) -> dict[st
                 "state": p.state,
                 "by_group": {kind: float(hours) for kind, hours in p.by_group.items()},
             }
-            for p in result.ranked_people
+            for member, p in ((load.member, load.figures) for load in loads_in(members, result))
         ],
         "unassigned_tasks": result.risks.unassigned,
         "tasks_without_backup": result.risks.without_backup,

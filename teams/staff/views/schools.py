@@ -16,7 +16,7 @@ from teams.assignments.forms import OwnTaskForm
 from teams.models import SchoolGroup, SchoolTask, SchoolYear
 from teams.staff import services as staff_services
 from teams.staff.forms import LinkStaffForm
-from teams.workload.reading import group_dashboard
+from teams.workload.reading import school_group_dashboard
 
 
 def school_list(request: HttpRequest) -> HttpResponse:
@@ -85,7 +85,7 @@ def _group_page(
         {
             "school_group": school_group,
             "year": year,
-            "data": group_dashboard(school_group, year),
+            "data": school_group_dashboard(school_group, year),
             "group_tasks": group_tasks,
             "form": form or OwnTaskForm(),
             "link_form": link_form,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from guidelines.services import overdue_steps
 from teams import access
 from teams.assignments.assigning import Conflict
-from teams.assignments.distribution import member_summary
+from teams.assignments.distribution import load_panel, member_summary
 from teams.models import (
     Appointment,
     Budget,
@@ -32,6 +32,7 @@ from teams.models import (
 from teams.reminders import overdue
 from teams.staff import invitations, rights, services
 from teams.staff.forms import RoleForm, StaffForm
+from teams.workload.figures import calculate_school
 
 
 def _staff_url(school: School, year: SchoolYear) -> str:
@@ -72,13 +73,16 @@ def staff_list(request: HttpRequest, school_id: int) -> HttpResponse:
         )
         .order_by("last_name", "first_name")
     )
+    # Ranked as every page ranks people, with the figures the board shows.
+    loads = load_panel(school, calculate_school(school, year), members)
     return render(
         request,
         "teams/staff_list.html",
         {
             "school": school,
             "year": year,
-            "members": _with_invitations(list(members), school),
+            "loads": loads,
+            "members": _with_invitations([load.member for load in loads], school),
             "form": form,
             "can_manage": can_manage,
             "years": SchoolYear.objects.all(),

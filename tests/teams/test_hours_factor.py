@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -15,6 +16,7 @@ from teams.workload.calculator import (
     LOCAL,
     SCALED,
     hours_factor,
+    hours_here,
     hours_source,
     task_hours,
 )
@@ -47,7 +49,7 @@ def test_the_factor_from_a_size_or_by_hand(by_hand, measure, size, factor):
     assert hours_factor(by_hand, measure, size) == D(factor)
 
 
-def test_task_hours_scale_the_catalogue_and_keep_the_schools_own():
+def test_task_hours_follow_the_factor_of_the_catalogue_and_keep_the_schools_own():
     assert task_hours(None, D(20), D("0.75")) == D("15.00")
     assert task_hours(None, D("12.5"), D("1.41")) == D("17.63")  # in cents, half up
     assert task_hours(D(30), D(20), D("0.75")) == D(30)  # local hours win
@@ -102,14 +104,14 @@ def test_the_calculator_counts_scaled_hours_and_own_hours_win(world, catalogue):
     assert SchoolTask.objects.get(pk=network.pk).hours_source == SCALED
 
 
-def test_setting_the_scale_recalculates_the_stored_figures(world, catalogue):
+def test_setting_the_factor_recalculates_the_stored_figures(world, catalogue):
     (network, _printers), _shared = catalogue
     ann = world.staff[0]
     give(world, network, ann)
     recalculate([world.school.pk], world.year)
     assert person(world, ann)["carried_hours"] == 20
 
-    factor = services.set_hours_scale(
+    factor = services.set_hours_factor(
         school=world.school, size_measure="pupils", size=2000, factor_by_hand=None
     )
     assert factor == 2
@@ -134,7 +136,7 @@ def test_setting_the_scale_recalculates_the_stored_figures(world, catalogue):
 )
 def test_the_service_refuses_what_makes_no_sense_and_writes_nothing(world, measure, size, by_hand):
     with pytest.raises(ValidationError):
-        services.set_hours_scale(
+        services.set_hours_factor(
             school=world.school, size_measure=measure, size=size, factor_by_hand=by_hand
         )
     world.school.refresh_from_db()
@@ -146,15 +148,15 @@ def test_the_service_refuses_what_makes_no_sense_and_writes_nothing(world, measu
     assert not WorkloadRequest.objects.exists()
 
 
-def scale_url(w):
-    return reverse("teams:hours_scale", args=[w.school.pk])
+def factor_url(w):
+    return reverse("teams:hours_factor", args=[w.school.pk])
 
 
 class TestThePage:
     def test_a_director_sets_a_factor_with_a_decimal_comma(self, client, world):
         client.force_login(world.director)
         response = client.post(
-            scale_url(world), {"size_measure": "", "size": "", "hours_factor_by_hand": "0,8"}
+            factor_url(world), {"size_measure": "", "size": "", "hours_factor_by_hand": "0,8"}
         )
         assert response.status_code == 302
         world.school.refresh_from_db()
@@ -165,7 +167,7 @@ class TestThePage:
 
     def test_a_size_in_pupils(self, client, world):
         client.force_login(world.director)
-        client.post(scale_url(world), {"size_measure": "pupils", "size": "2000"})
+        client.post(factor_url(world), {"size_measure": "pupils", "size": "2000"})
         world.school.refresh_from_db()
         assert (world.school.size_measure, world.school.size) == ("pupils", 2000)
         assert world.school.hours_factor == 2
@@ -178,12 +180,12 @@ class TestThePage:
             ({"hours_factor_by_hand": "abc"}, "Typ een getal"),
             ({"hours_factor_by_hand": "-1"}, "negatief"),
             ({"hours_factor_by_hand": "0,1"}, "Een factor ligt tussen 0,25 en 4"),
-            ({"hours_factor_by_hand": "12"}, "meer dan het maximum"),
+            ({"hours_factor_by_hand": "12"}, "Een factor ligt tussen 0,25 en 4"),
         ],
     )
     def test_bad_input_is_explained_and_kept(self, client, world, data, message):
         client.force_login(world.director)
-        response = client.post(scale_url(world), data)
+        response = client.post(factor_url(world), data)
         assert response.status_code == 400
         page = response.content.decode()
         assert message in page
@@ -194,11 +196,11 @@ class TestThePage:
 
     def test_only_those_who_manage_the_school_may_set_it(self, client, world):
         client.force_login(world.staff_user)  # works there, may look, not manage
-        assert client.post(scale_url(world), {"hours_factor_by_hand": "2"}).status_code == 403
-        missing = reverse("teams:hours_scale", args=[99999])
+        assert client.post(factor_url(world), {"hours_factor_by_hand": "2"}).status_code == 403
+        missing = reverse("teams:hours_factor", args=[99999])
         for user in (world.outsider, world.stranger):  # not theirs answers as not there
             client.force_login(user)
-            response = client.post(scale_url(world), {"hours_factor_by_hand": "2"})
+            response = client.post(factor_url(world), {"hours_factor_by_hand": "2"})
             assert response.status_code == 404
             assert client.post(missing, {"hours_factor_by_hand": "2"}).status_code == 404
         world.school.refresh_from_db()
@@ -207,7 +209,7 @@ class TestThePage:
     def test_the_board_and_the_task_list_say_where_hours_come_from(self, client, world, catalogue):
         (network, printers), _shared = catalogue
         SchoolTask.objects.filter(pk=printers.pk).update(local_hours=12)
-        services.set_hours_scale(
+        services.set_hours_factor(
             school=world.school, size_measure="", size=None, factor_by_hand=D("0.5")
         )
         client.force_login(world.director)
@@ -224,8 +226,6 @@ class TestThePage:
 
 
 def test_the_admin_keeps_a_size_with_its_measure(client, world):
-    from django.contrib.auth.models import User
-
     admin = User.objects.create_superuser("beheerder", "b@example.org", "x")
     client.force_login(admin)
     url = reverse("admin:teams_school_change", args=[world.school.pk])
@@ -237,3 +237,42 @@ def test_the_admin_keeps_a_size_with_its_measure(client, world):
     assert "samen met wat het telt" in response.content.decode()
     world.school.refresh_from_db()
     assert world.school.size is None
+
+
+@pytest.mark.parametrize("factor", ["0.2", "4.01", "9"])
+def test_the_service_the_form_and_the_admin_say_the_same_about_a_factor(client, world, factor):
+    """One range, one message: the factor's range is written once (FACTOR_RANGE)."""
+    said = "Een factor ligt tussen 0,25 en 4."
+    with pytest.raises(ValidationError) as refused:
+        services.set_hours_factor(
+            school=world.school, size_measure="", size=None, factor_by_hand=D(factor)
+        )
+    assert refused.value.messages == [said]
+    client.force_login(world.director)
+    page = client.post(factor_url(world), {"hours_factor_by_hand": factor.replace(".", ",")})
+    assert said in page.content.decode()
+    client.force_login(User.objects.create_superuser("beheerder", "b@example.org", "x"))
+    url = reverse("admin:teams_school_change", args=[world.school.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "school_group"}
+    data |= {"school_group": world.group.pk, "hours_factor_by_hand": factor}
+    assert said in client.post(url, data).content.decode()
+    world.school.refresh_from_db()
+    assert world.school.hours_factor_by_hand is None
+
+
+def test_a_task_takes_its_hours_by_one_route_and_reads_the_school_only_when_it_counts():
+    def school_factor() -> Decimal:
+        raise AssertionError("the school's factor was read where it does not count")
+
+    # Its own hours win; a school group's task keeps the catalogue's; no hours, no source.
+    assert hours_here(D(7), D(20), group_level=False, school_factor=school_factor) == (D(7), LOCAL)
+    assert hours_here(None, D(20), group_level=True, school_factor=school_factor) == (
+        D(20),
+        CATALOGUE,
+    )
+    assert hours_here(None, None, group_level=False, school_factor=school_factor) == (None, None)
+    assert hours_here(None, D(20), group_level=False, school_factor=lambda: D("0.5")) == (
+        D(10),
+        SCALED,
+    )
