@@ -24,10 +24,6 @@ class StateLook:
     border: str  # Bootstrap classes of a box around the figure
     colour: str  # its bar in a chart
 
-    @property
-    def is_over(self) -> bool:
-        return self.key == OVER
-
 
 LOOKS = {
     OVER: StateLook(OVER, _("overloaded"), "text-bg-danger", "border-danger border-2", "#b02a37"),
@@ -40,6 +36,15 @@ LOOKS = {
 def look(state: str) -> StateLook:
     """How a state reads and looks; an unknown word reads as "no budget"."""
     return LOOKS.get(state, LOOKS[UNKNOWN])
+
+
+def badge_text(percent: int | None, state: str) -> str:
+    """A person's load in a few words: "120% · overloaded", "85%", "no budget · overloaded",
+    "no budget"."""
+    word, nothing = str(look(state).word), str(LOOKS[UNKNOWN].word)
+    if percent is None:
+        return f"{nothing} · {word}" if state == OVER else nothing
+    return f"{percent}% · {word}" if state == OVER else f"{percent}%"
 
 
 def for_charts() -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from celery.contrib.testing.worker import start_worker
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from tasks.models import Task, TaskGroup
 from teams.assignments import assigning
@@ -651,3 +652,11 @@ def test_the_state_words_and_looks_cover_every_state_in_order():
     assert tuple(states.LOOKS) == STATES
     assert [s["key"] for s in states.for_charts()] == list(STATES)
     assert states.look("no such state") == states.LOOKS["unknown"]
+
+
+def test_a_load_reads_in_the_state_words():
+    with translation.override("nl"):
+        assert states.badge_text(120, "over") == "120% · overbelast"
+        assert states.badge_text(85, "busy") == "85%"
+        assert states.badge_text(None, "over") == "geen budget · overbelast"
+        assert states.badge_text(None, "unknown") == "geen budget"
