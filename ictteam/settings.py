@@ -8,6 +8,7 @@ for a developer's laptop are refused: see ``.env.example`` for the full list.
 from pathlib import Path
 from typing import Any
 
+import django_stubs_ext
 import environ
 from celery.schedules import crontab
 from django.core.checks.security.base import (
@@ -19,6 +20,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Admin and form classes take their model as a type argument (ModelAdmin[Task]), as the
+# type checker reads them; Django's own classes accept one only after this.
+django_stubs_ext.monkeypatch()
 
 
 class _Env(environ.Env):  # type: ignore[misc]  # django-environ ships no type hints
