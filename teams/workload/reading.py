@@ -216,7 +216,7 @@ def group_dashboard(school_group: SchoolGroup, school_year: SchoolYear) -> Group
         .order_by("name")
     )
     figures = SchoolWorkload.objects.in_bulk(
-        [s.current_figures for s in schools if s.current_figures]  # type: ignore[attr-defined]
+        [s.current_figures for s in schools if s.current_figures]
     )
     per_person: dict[int, list[StaffWorkload]] = {}
     for row in StaffWorkload.objects.filter(
@@ -242,6 +242,6 @@ def group_dashboard(school_group: SchoolGroup, school_year: SchoolYear) -> Group
     people.sort(key=lambda p: (p.member.last_name, p.member.first_name))
     return GroupDashboard(
         school_group,
-        [(school, figures.get(school.current_figures)) for school in schools],  # type: ignore[attr-defined]
+        [(school, figures.get(school.current_figures)) for school in schools],
         people,
     )
