@@ -158,7 +158,10 @@ def staff_import_cancel(
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(value) for value in values if value.isascii() and value.isdigit()]
+    """The ids of the people ticked; anything else is refused, so nobody is left out unseen."""
+    if not all(value.isascii() and value.isdigit() for value in values):
+        raise ValidationError(_("Whose appointment ends was not understood: tick them again."))
+    return [int(value) for value in values]
 
 
 # --- Invitations and rights ---------------------------------------------------------------------
