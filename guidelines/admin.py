@@ -28,18 +28,18 @@ TEXTS = ("title_nl", "title_en", "explanation_nl", "explanation_en")
 
 
 @admin.register(Guideline)
-class GuidelineAdmin(admin.ModelAdmin):
+class GuidelineAdmin(admin.ModelAdmin[Guideline]):
     list_display = ("key", "title_nl", "title_en")
 
 
-class PhaseInline(admin.StackedInline):
+class PhaseInline(admin.StackedInline[Phase, GuidelineVersion]):
     model = Phase
     extra = 0
     fields = ("key", "position", *TEXTS)
 
 
 @admin.register(GuidelineVersion)
-class GuidelineVersionAdmin(admin.ModelAdmin):
+class GuidelineVersionAdmin(admin.ModelAdmin[GuidelineVersion]):
     list_display = ("guideline", "number", "label", "is_draft_text", "published_at")
     list_filter = ("guideline",)
     readonly_fields = ("published_at",)
@@ -62,27 +62,27 @@ class GuidelineVersionAdmin(admin.ModelAdmin):
             )
 
 
-class ItemInline(admin.StackedInline):
+class ItemInline(admin.StackedInline[Item, Step]):
     model = Item
     extra = 0
     fields = ("version", "key", "position", *TEXTS)
 
 
 @admin.register(Step)
-class StepAdmin(admin.ModelAdmin):
+class StepAdmin(admin.ModelAdmin[Step]):
     list_display = ("number", "title_nl", "key", "version", "connection", "is_evaluation")
     list_filter = ("version",)
     inlines = [ItemInline]
 
 
 @admin.register(Item)
-class ItemAdmin(admin.ModelAdmin):
+class ItemAdmin(admin.ModelAdmin[Item]):
     list_display = ("key", "title_nl", "step", "version")
     list_filter = ("version",)
     search_fields = ("key", "title_nl", "title_en")
 
 
-class ProgressInline(admin.TabularInline):
+class ProgressInline(admin.TabularInline[Progress, Cycle]):
     model = Progress
     extra = 0
     fields = ("item_key", "state", "reason", "note", "link", "changed_by", "changed_at")
@@ -90,14 +90,14 @@ class ProgressInline(admin.TabularInline):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class StepPlanInline(admin.TabularInline):
+class StepPlanInline(admin.TabularInline[StepPlan, Cycle]):
     model = StepPlan
     extra = 0
     raw_id_fields = ("owner",)
 
 
 @admin.register(Cycle)
-class CycleAdmin(admin.ModelAdmin):
+class CycleAdmin(admin.ModelAdmin[Cycle]):
     list_display = ("school", "school_year", "version", "shares_notes")
     list_filter = ("version", "school_year")
     search_fields = ("school__name",)
@@ -106,11 +106,11 @@ class CycleAdmin(admin.ModelAdmin):
 
 
 @admin.register(SelfCheck)
-class SelfCheckAdmin(admin.ModelAdmin):
+class SelfCheckAdmin(admin.ModelAdmin[SelfCheck]):
     list_display = ("cycle", "moment", "filled_at")
 
 
 @admin.register(Pilot)
-class PilotAdmin(admin.ModelAdmin):
+class PilotAdmin(admin.ModelAdmin[Pilot]):
     list_display = ("name", "starts_on", "ends_on", "version")
     filter_horizontal = ("schools",)

@@ -48,7 +48,7 @@ class StepPlanForm(forms.Form):
 
     def __init__(self, *args: Any, staff: QuerySet[StaffMember], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = staff  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = staff  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 class StartCycleForm(forms.Form):
@@ -59,7 +59,7 @@ class StartCycleForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["version"].queryset = (  # type: ignore[attr-defined]
+        self.fields["version"].queryset = (  # type: ignore[attr-defined]  # a ModelChoiceField
             GuidelineVersion.objects.published()
             .select_related("guideline")
             .order_by("guideline__key", "-number")
@@ -67,7 +67,7 @@ class StartCycleForm(forms.Form):
         # The current school year, the next one (being planned) and any later one on record.
         current = SchoolYear.current().start_year
         starts = {current, current + 1, *(y.start_year for y in SchoolYear.from_current())}
-        self.fields["year"].choices = [  # type: ignore[attr-defined]
+        self.fields["year"].choices = [  # type: ignore[attr-defined]  # a TypedChoiceField
             (start, f"{start}-{start + 1}") for start in sorted(starts)
         ]
 

@@ -26,7 +26,7 @@ from django.db.models import Sum
 from django.http import HttpRequest
 
 
-class LoginGuardHandler(AxesDatabaseHandler):
+class LoginGuardHandler(AxesDatabaseHandler):  # type: ignore[misc]  # axes ships no type hints
     """The database handler, with a second, address-wide limit."""
 
     def get_failures(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
@@ -38,13 +38,14 @@ class LoginGuardHandler(AxesDatabaseHandler):
         failures = super().get_failures(request, credentials)
         limit = get_failure_limit(request, credentials)
         if failures < limit and address_failures(request) >= settings.AXES_ADDRESS_FAILURE_LIMIT:
-            return limit
+            return int(limit)
         return int(failures)
 
 
 def address_failures(request: HttpRequest) -> int:
     """Failed logins from the request's address, over all usernames, in the cool-off time."""
-    attempts = AccessAttempt.objects.filter(ip_address=request.axes_ip_address)  # type: ignore[attr-defined]
+    address = request.axes_ip_address  # type: ignore[attr-defined]  # set on the request by axes
+    attempts = AccessAttempt.objects.filter(ip_address=address)
     if settings.AXES_COOLOFF_TIME is not None:
         attempts = attempts.filter(attempt_time__gte=get_cool_off_threshold(request))
     return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0

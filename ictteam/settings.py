@@ -6,7 +6,9 @@ for a developer's laptop are refused: see ``.env.example`` for the full list.
 """
 
 from pathlib import Path
+from typing import Any
 
+import django_stubs_ext
 import environ
 from celery.schedules import crontab
 from django.core.checks.security.base import (
@@ -19,8 +21,12 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# Admin and form classes take their model as a type argument (ModelAdmin[Task]), as the
+# type checker reads them; Django's own classes accept one only after this.
+django_stubs_ext.monkeypatch()
 
-class _Env(environ.Env):
+
+class _Env(environ.Env):  # type: ignore[misc]  # django-environ ships no type hints
     """django-environ, except that an empty value means "use the default".
 
     ``.env.example`` leaves most variables empty; a copy of it must behave like
@@ -28,7 +34,13 @@ class _Env(environ.Env):
     ``DJANGO_DEBUG=`` is not "off").
     """
 
-    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):  # type: ignore[no-untyped-def]
+    def get_value(
+        self,
+        var: str,
+        cast: Any = None,
+        default: Any = environ.Env.NOTSET,
+        parse_default: bool = False,
+    ) -> Any:
         name = f"{self.prefix}{var}"
         value = self.ENVIRON.get(name)
         if value is None or value.strip():
@@ -220,10 +232,7 @@ _OIDC_APPS = [
     and env.str(f"OIDC_{provider_id.upper()}_CLIENT_SECRET", default="")
 ]
 # Where the provider-login buttons end up after the redirect (for the CSP's form-action).
-_OIDC_ORIGINS = [
-    "/".join(str(app["settings"]["server_url"]).split("/")[:3])  # type: ignore[index]
-    for app in _OIDC_APPS
-]
+_OIDC_ORIGINS = ["/".join(str(app["settings"]["server_url"]).split("/")[:3]) for app in _OIDC_APPS]
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": _OIDC_APPS}}
 
 # Per username and address; and per address over all usernames (password spraying),

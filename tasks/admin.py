@@ -1,16 +1,20 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from .models import CatalogueImport, Task, TaskGroup
 
 
 @admin.register(TaskGroup)
-class TaskGroupAdmin(admin.ModelAdmin):
+class TaskGroupAdmin(admin.ModelAdmin[TaskGroup]):
     list_display = ["name", "kind", "position"]
     list_editable = ["position"]
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(admin.ModelAdmin[Task]):
     list_display = [
         "code",
         "title",
@@ -28,7 +32,7 @@ class TaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(CatalogueImport)
-class CatalogueImportAdmin(admin.ModelAdmin):
+class CatalogueImportAdmin(admin.ModelAdmin[CatalogueImport]):
     list_display = [
         "created_at",
         "file_name",
@@ -43,11 +47,11 @@ class CatalogueImportAdmin(admin.ModelAdmin):
     list_filter = ["status", "source"]
     list_select_related = ["created_by"]
 
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CatalogueImport]:
         return super().get_queryset(request).defer("content", "changes", "rows")
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

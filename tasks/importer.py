@@ -247,7 +247,7 @@ def _report_formulas(parsed: ParsedWorkbook, data: bytes, blanks: _Blanks) -> No
 
 
 def _row_of(cell: str) -> int:
-    return coordinate_from_string(cell)[1]
+    return int(coordinate_from_string(cell)[1])
 
 
 def _position(cell: str) -> tuple[int, int]:

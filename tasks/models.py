@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -194,7 +195,7 @@ class Task(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}" if self.code else self.title
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.title_key = self.key_for(self.title)
         super().save(*args, **kwargs)
 

@@ -108,12 +108,12 @@ class Access:
 
 def access_for(user: AnyUser) -> Access:
     """The account's access, cached on the user object for the rest of the request."""
-    cached = getattr(user, "_ictteam_access", None)
+    cached: Access | None = getattr(user, "_ictteam_access", None)
     if cached is not None:
         return cached
     access = read_access(user)
     if user.is_authenticated:
-        user._ictteam_access = access  # type: ignore[union-attr,attr-defined]
+        user._ictteam_access = access  # type: ignore[attr-defined]  # a cache for this request
     return access
 
 

@@ -14,7 +14,7 @@ ending it on the staff page does.
 """
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin, messages
@@ -25,7 +25,7 @@ from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -57,17 +57,19 @@ from teams.staff import rights
 from teams.workload import mark_changed, schools_of
 from teams.workload import services as workload_services
 
+_M = TypeVar("_M", bound=Model)
 
-class KeepsADirector(admin.ModelAdmin):
+
+class KeepsADirector(admin.ModelAdmin[_M]):
     """An admin whose deletions can take director rights from schools: a deletion that would
     leave a school without a director is refused with a message, on the page and in the
     "delete selected" action."""
 
-    def directors_taken(self, objects: list[Any]) -> dict[int, set[int]]:
+    def directors_taken(self, objects: list[_M]) -> dict[int, set[int]]:
         """Per school id, the accounts whose rights there deleting ``objects`` takes."""
         raise NotImplementedError
 
-    def refusal(self, objects: list[Any]) -> str | None:
+    def refusal(self, objects: list[_M]) -> str | None:
         """Lock the schools concerned (in one order, so two deletions cannot deadlock) and
         say why deleting ``objects`` is refused, or ``None``. Call inside the transaction
         that deletes them."""
@@ -101,7 +103,7 @@ class KeepsADirector(admin.ModelAdmin):
 
 
 def delete_keeping_a_director(
-    modeladmin: KeepsADirector, request: HttpRequest, queryset: QuerySet[Any]
+    modeladmin: KeepsADirector[Any], request: HttpRequest, queryset: QuerySet[Any]
 ) -> HttpResponse | None:
     """Django's "delete selected", refused (before the confirmation and again when deleting)
     when it would leave a school without a director."""
@@ -113,7 +115,7 @@ def delete_keeping_a_director(
         return delete_selected(modeladmin, request, queryset)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[_M]):
     """Derived figures: written only by the workload calculator."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -127,29 +129,29 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(SchoolWorkload)
-class SchoolWorkloadAdmin(ReadOnlyAdmin):
+class SchoolWorkloadAdmin(ReadOnlyAdmin[SchoolWorkload]):
     list_display = ["school", "school_year", "needed_hours", "assigned_hours", "computed_at"]
     list_filter = ["school_year"]
 
 
 @admin.register(StaffWorkload)
-class StaffWorkloadAdmin(ReadOnlyAdmin):
+class StaffWorkloadAdmin(ReadOnlyAdmin[StaffWorkload]):
     list_display = ["staff_member", "school", "school_year", "carried_hours", "budget_hours"]
     list_filter = ["school_year"]
 
 
 @admin.register(WorkloadSnapshot)
-class WorkloadSnapshotAdmin(ReadOnlyAdmin):
+class WorkloadSnapshotAdmin(ReadOnlyAdmin[WorkloadSnapshot]):
     list_display = ["school", "school_year", "day", "needed_hours", "assigned_hours"]
     list_filter = ["school_year", "day"]
 
 
 @admin.register(SchoolYear)
-class SchoolYearAdmin(admin.ModelAdmin):
+class SchoolYearAdmin(admin.ModelAdmin[SchoolYear]):
     list_display = ["__str__", "start_year"]
 
 
-class SchoolInline(admin.TabularInline):
+class SchoolInline(admin.TabularInline[School, SchoolGroup]):
     model = School
     fields = ["name", "institution_number"]
     extra = 0
@@ -157,31 +159,31 @@ class SchoolInline(admin.TabularInline):
 
 
 @admin.register(SchoolGroup)
-class SchoolGroupAdmin(admin.ModelAdmin):
+class SchoolGroupAdmin(admin.ModelAdmin[SchoolGroup]):
     list_display = ["name"]
     search_fields = ["name"]
     # Which accounts of the group's people may log in with Microsoft or Google.
     fields = ["name", "signin_domains", "signin_tenants"]
     inlines = [SchoolInline]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: SchoolGroup, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         task_list.adopt_catalogue(school_group=obj)
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(admin.ModelAdmin[School]):
     list_display = ["name", "school_group", "institution_number"]
     list_filter = ["school_group"]
     search_fields = ["name", "institution_number"]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: School, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         task_list.adopt_catalogue(school=obj)
         workload_services.mark_from_now(workload_services.group_schools(obj))
 
 
-class AppointmentFormSet(BaseInlineFormSet):
+class AppointmentFormSet(BaseInlineFormSet[Appointment, StaffMember, Any]):
     """A person's appointments; one that was current and is now inactive, deleted or moved
     to another school has ended there."""
 
@@ -203,7 +205,7 @@ class AppointmentFormSet(BaseInlineFormSet):
             rights.keep_a_director(school=school_id, losing=[self.instance.user_id])
 
 
-class AppointmentInline(admin.TabularInline):
+class AppointmentInline(admin.TabularInline[Appointment, StaffMember]):
     model = Appointment
     formset = AppointmentFormSet
     extra = 0
@@ -211,19 +213,19 @@ class AppointmentInline(admin.TabularInline):
 
 
 @admin.register(StaffMember)
-class StaffMemberAdmin(KeepsADirector):
+class StaffMemberAdmin(KeepsADirector[StaffMember]):
     list_display = ["last_name", "first_name", "email", "user"]
     search_fields = ["first_name", "last_name", "email"]
     inlines = [AppointmentInline]
     raw_id_fields = ["user"]
 
-    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if isinstance(formset, AppointmentFormSet):
             for school in School.objects.filter(pk__in=formset.ended_school_ids()):
                 rights.revoke_school_access(member=form.instance, school=school)
         super().save_formset(request, form, formset, change)
 
-    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         # An appointment started or ended moves the person's group-level hours.
         super().save_related(request, form, formsets, change)
         schools = {a.school for a in form.instance.appointments.select_related("school")}
@@ -254,7 +256,7 @@ class StaffMemberAdmin(KeepsADirector):
             self.delete_model(request, member)
 
 
-class MembershipAdminForm(forms.ModelForm):
+class MembershipAdminForm(forms.ModelForm[Membership]):
     class Meta:
         model = Membership
         fields = ["user", "kind", "school", "school_group"]
@@ -275,7 +277,7 @@ class MembershipAdminForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(KeepsADirector):
+class MembershipAdmin(KeepsADirector[Membership]):
     list_display = ["user", "kind", "school", "school_group"]
     list_filter = ["kind"]
     search_fields = ["user__username", "school__name", "school_group__name"]
@@ -289,7 +291,7 @@ class MembershipAdmin(KeepsADirector):
 admin.site.unregister(User)
 
 
-class AccountChangeForm(UserChangeForm):
+class AccountChangeForm(UserChangeForm[User]):
     def clean(self) -> dict[str, Any]:
         """Refuse to deactivate a school's last director: nobody could sign in to direct it.
 
@@ -304,7 +306,7 @@ class AccountChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class AccountAdmin(KeepsADirector, UserAdmin):
+class AccountAdmin(KeepsADirector[User], UserAdmin[User]):
     """Django's own account pages; deleting an account deletes its memberships."""
 
     form = AccountChangeForm
@@ -322,20 +324,20 @@ def _directors_by_school(memberships: Iterable[Membership]) -> dict[int, set[int
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(admin.ModelAdmin[Role]):
     list_display = ["name", "key", "school", "position"]
     list_filter = ["school"]
 
 
 @admin.register(Budget)
-class BudgetAdmin(SimpleHistoryAdmin):
+class BudgetAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history ships no type hints
     list_display = ["staff_member", "school", "school_year", "hours_per_year"]
     list_filter = ["school_year"]
     list_select_related = ["staff_member", "school", "school_year"]
     # Here the budget is typed in hours a year; the unit it was once given in no longer holds.
     exclude = ["entered_amount", "entered_unit"]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Budget, form: Any, change: bool) -> None:
         if "hours_per_year" in form.changed_data:
             obj.entered_amount, obj.entered_unit = None, BudgetUnit.YEAR
         super().save_model(request, obj, form, change)
@@ -351,13 +353,13 @@ class BudgetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StaffRole)
-class StaffRoleAdmin(SimpleHistoryAdmin):
+class StaffRoleAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history ships no type hints
     list_display = ["staff_member", "role", "school", "school_year"]
     list_select_related = ["staff_member", "role", "school", "school_year"]
 
 
 @admin.register(SchoolTask)
-class SchoolTaskAdmin(SimpleHistoryAdmin):
+class SchoolTaskAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history ships no type hints
     list_display = ["__str__", "school", "school_group", "local_hours", "is_hidden"]
     list_select_related = ["catalogue_task", "school", "school_group"]
     raw_id_fields = ["catalogue_task"]
@@ -368,12 +370,12 @@ class SchoolTaskAdmin(SimpleHistoryAdmin):
             return ["school", "school_group", "catalogue_task"]
         return []
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: SchoolTask, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         workload_services.mark_from_now(schools_of(obj))
 
 
-class AssignmentAdminForm(forms.ModelForm):
+class AssignmentAdminForm(forms.ModelForm[Assignment]):
     class Meta:
         model = Assignment
         fields = ["school_task", "school_year", "kind", "staff_member", "partner", "hours", "note"]
@@ -381,19 +383,18 @@ class AssignmentAdminForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         task, member = data.get("school_task"), data.get("staff_member")
-        works_there = (
-            member is None or task is None or (staff_for_task(task).filter(pk=member.pk).exists())
-        )
-        if not works_there:
+        if member is None or task is None:
+            return data
+        if not staff_for_task(task).filter(pk=member.pk).exists():
             raise ValidationError(
                 _("%(name)s does not work in a school this task belongs to.")
-                % {"name": member.full_name}  # type: ignore[union-attr]
+                % {"name": member.full_name}
             )
         return data
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(SimpleHistoryAdmin):
+class AssignmentAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history ships no type hints
     list_display = ["school_task", "school_year", "kind", "staff_member", "partner", "hours"]
     list_filter = ["kind", "school_year"]
     list_select_related = ["school_task__catalogue_task", "staff_member", "school_year"]
@@ -406,7 +407,7 @@ class AssignmentAdmin(SimpleHistoryAdmin):
             return ["school_task", "school_year", "version"]
         return ["version"]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Assignment, form: Any, change: bool) -> None:
         if change:
             obj.version += 1  # pages holding the old version notice the change
         super().save_model(request, obj, form, change)
@@ -422,7 +423,7 @@ class AssignmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(admin.ModelAdmin[Invitation]):
     """Read-only: invitations are sent, re-sent and withdrawn from the staff pages, where the
     e-mail goes out with them."""
 

@@ -131,7 +131,7 @@ def seed_scale(*, schools: int, staff_per_school: int, tasks_per_school: int,
     count += len(
         Assignment.objects.bulk_create(
             [Assignment(school_task=task, school_year=year, kind=Assignment.Kind.RESPONSIBLE,
-                        staff_member_id=coordinators[task.school_group_id])  # type: ignore[index]
+                        staff_member_id=coordinators[task.school_group_id])  # type: ignore[index]  # group tasks have one
              for task in group_tasks]
         )
     )  # fmt: skip
@@ -149,7 +149,7 @@ def _assignments(tasks: list[SchoolTask], staff_of: dict[int, list[int]], year: 
         if roll < 0.15:
             people = [("responsible", None)]  # outsourced
         else:
-            chosen = random.sample(staff_of[task.school_id], 3)  # type: ignore[index]
+            chosen = random.sample(staff_of[task.school_id], 3)  # type: ignore[index]  # school tasks have one
             people = [("responsible", chosen[0])]
             if roll > 0.9:
                 people.append(("responsible", chosen[1]))

@@ -134,7 +134,7 @@ def item(request: HttpRequest, school_id: int, cycle_id: int, item_key: str) -> 
         try:
             services.record_item(
                 cycle=cycle, item_key=item_key, by=_user(request), **form.cleaned_data
-            )  # type: ignore[arg-type]
+            )
         except ValidationError as problem:
             error = problem.messages[0]
     else:
@@ -158,7 +158,7 @@ def tick(request: HttpRequest, school_id: int, cycle_id: int, item_key: str) -> 
 def _after_item(
     request: HttpRequest, cycle: Cycle, item_key: str, error: str | None, *, details: bool
 ) -> HttpResponse:
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:  # type: ignore[attr-defined]  # added by HtmxMiddleware
         return _item_response(request, cycle, item_key, error, details)
     if error:
         messages.error(request, error)
@@ -214,7 +214,7 @@ def self_check(request: HttpRequest, school_id: int, cycle_id: int, moment: str)
         if form.is_valid():
             services.save_self_check(
                 cycle=cycle, moment=moment, answers=form.cleaned_data, by=_user(request)
-            )  # type: ignore[arg-type]
+            )
             messages.success(request, _("The self-check was saved."))
             return redirect(_cycle_url(cycle) + "#self-check")
     start, end = checks.get(SelfCheck.Moment.START), checks.get(SelfCheck.Moment.END)

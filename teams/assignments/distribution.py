@@ -8,7 +8,7 @@ so the board never waits for the stored figures.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
@@ -118,12 +118,12 @@ class Board:
         at_risk: bool = False,
     ) -> list[TaskRow]:
         """The rows that pass every filter given; the risk filters are the calculator's."""
-        checks = [
+        checks: list[tuple[bool, Callable[[TaskRow], bool]]] = [
             (single, lambda row: row.figures.is_single_person),
             (at_risk, lambda row: row.figures.only_responsible_overloaded),
             (unassigned, lambda row: row.is_unassigned),
             (without_backup, lambda row: not row.has_backup),
-            (staff_id is not None, lambda row: row.involves(staff_id)),
+            (staff_id is not None, lambda row: staff_id is not None and row.involves(staff_id)),
             (
                 group_id is not None,
                 lambda row: row.task.task_group is not None and row.task.task_group.pk == group_id,
@@ -172,7 +172,7 @@ def _row(task: SchoolTask, workload: SchoolCalculation) -> TaskRow:
     figures = workload.tasks.get(task.pk) or TaskFigures(
         task.pk, task.hours, "other", task.is_group_level, task.hours_source
     )
-    return TaskRow(task, task.year_assignments, figures)  # type: ignore[attr-defined]
+    return TaskRow(task, task.year_assignments, figures)  # type: ignore[attr-defined]  # prefetched
 
 
 def task_row(

@@ -23,9 +23,9 @@ from teams.workload.hours_input import HoursField, display_number
 # Digits with "." or "," between them, or a bare fraction (",5"); a unit may follow.
 
 
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.full_name)
+class StaffChoiceField(forms.ModelChoiceField[StaffMember]):
+    def label_from_instance(self, obj: StaffMember) -> str:
+        return obj.full_name
 
 
 class AssignmentForm(forms.Form):
@@ -133,10 +133,11 @@ class BulkAssignForm(forms.Form):
         self, *args: Any, tasks: QuerySet[SchoolTask], staff: QuerySet[StaffMember], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tasks"].queryset = tasks  # type: ignore[attr-defined]
-        self.fields["staff_member"].queryset = staff.order_by(  # type: ignore[attr-defined]
-            "last_name", "first_name"
-        )
+        task_field, staff_field = self.fields["tasks"], self.fields["staff_member"]
+        assert isinstance(task_field, forms.ModelMultipleChoiceField)
+        assert isinstance(staff_field, forms.ModelChoiceField)
+        task_field.queryset = tasks
+        staff_field.queryset = staff.order_by("last_name", "first_name")
         self.fields["staff_member"].widget.attrs["class"] = "form-select"
         self.fields["kind"].widget.attrs["class"] = "form-select"
 
@@ -180,6 +181,8 @@ class LocalValuesForm(forms.Form):
             del self.fields["title"], self.fields["description"]
         else:
             self.fields["title"].required = True
-            self.fields["frequency"].choices = Frequency.choices  # type: ignore[attr-defined]
+            field = self.fields["frequency"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = Frequency.choices
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save")))

@@ -72,8 +72,8 @@ def _task_title(task: Any) -> str:
     if task is None:
         return "?"
     if task.title:
-        return task.title
-    return task.catalogue_task.title if task.catalogue_task else "?"
+        return str(task.title)
+    return str(task.catalogue_task.title) if task.catalogue_task else "?"
 
 
 class _Source:

@@ -130,4 +130,5 @@ def calendar_for(member: StaffMember, *, today: date | None = None) -> bytes:
                 stamp,
             )
         )
-    return calendar.to_ical()
+    data: bytes = calendar.to_ical()
+    return data

@@ -34,8 +34,8 @@ from teams.workload.units import (
 # Digits with "." or "," between them, or a bare fraction (",5"); a unit may follow.
 
 
-class RoleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class RoleChoiceField(forms.ModelMultipleChoiceField[Role]):
+    def label_from_instance(self, obj: Role) -> str:
         return str(obj.label)
 
 
@@ -114,7 +114,7 @@ class RoleForm(forms.Form):
     name = forms.CharField(label=_("New role"), max_length=100)
 
 
-class GroupStaffChoiceField(forms.ModelChoiceField):
+class GroupStaffChoiceField(forms.ModelChoiceField[StaffMember]):
     """A person of the group, with the schools they work in (several people share names)."""
 
     def label_from_instance(self, obj: Any) -> str:

@@ -49,5 +49,5 @@ class AccountLanguageMiddleware:
                     logout(request)
                 elif language:
                     translation.activate(language)
-                    request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+                    request.LANGUAGE_CODE = language
         return self.get_response(request)

@@ -74,7 +74,9 @@ class NewSchoolForm(NewcomerFields):
         if groups is None:
             del self.fields["school_group"]
         else:
-            self.fields["school_group"].queryset = groups  # type: ignore[attr-defined]
+            field = self.fields["school_group"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = groups
 
 
 class NewGroupForm(NewcomerFields):
@@ -156,7 +158,7 @@ class ThrottledPasswordResetForm(PasswordResetForm):
             logger.warning("Password-reset limits not checked: the cache failed.", exc_info=True)
         return False
 
-    def send_mail(  # type: ignore[override]
+    def send_mail(
         self,
         subject_template_name: str,
         email_template_name: str,

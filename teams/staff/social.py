@@ -188,7 +188,7 @@ def _refused(request: HttpRequest, reason: str, status: int = 403) -> HttpRespon
     return render(request, "teams/provider_refused.html", {"reason": reason}, status=status)
 
 
-class SocialAccountAdapter(DefaultSocialAccountAdapter):
+class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]  # allauth ships no type hints
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         return False
 
@@ -212,7 +212,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             raise ImmediateHttpResponse(_refused(request, refusal.messages[0])) from refusal
         if linked is None:
             sociallogin.connect(request, user)
-        user.backend = settings.AUTHENTICATION_BACKENDS[-1]  # type: ignore[attr-defined]
+        user.backend = settings.AUTHENTICATION_BACKENDS[-1]
 
     def on_authentication_error(
         self,

@@ -30,7 +30,8 @@ def number(value: Decimal | None) -> str:
 
 @register.filter
 def hours_of(row: Any, assignment: Any) -> Decimal:
-    return row.hours_of(assignment)
+    hours: Decimal = row.hours_of(assignment)
+    return hours
 
 
 @register.filter

@@ -240,7 +240,8 @@ def take_snapshot(school_year: SchoolYear, day: date | None = None) -> int:
             [WorkloadSnapshot._meta.get_field("day").get_db_prep_save(day, connection),
              school_year.pk],
         )  # fmt: skip
-        return cursor.rowcount
+        copied: int = cursor.rowcount
+        return copied
 
 
 def stale_schools(school_year: SchoolYear, school_ids: Sequence[int] | None = None) -> list[int]:

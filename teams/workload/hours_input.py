@@ -74,7 +74,8 @@ class DecimalInput(forms.TextInput):
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
             return display_number(value)
-        return super().format_value(value)
+        formatted: str | None = super().format_value(value)
+        return formatted
 
 
 class DecimalTextField(forms.Field):

@@ -186,7 +186,7 @@ def school_group_dashboard(
         .order_by("name")
     )
     stored = SchoolWorkload.objects.in_bulk(
-        [s.current_figures for s in schools if s.current_figures]  # type: ignore[attr-defined]
+        [s.current_figures for s in schools if s.current_figures]
     )
     limits = {school.pk: school.limits for school in schools}
     per_school: dict[int, list[PersonFigures]] = {school.pk: [] for school in schools}
@@ -204,7 +204,7 @@ def school_group_dashboard(
         [
             SchoolColumn(
                 school,
-                stored.get(school.current_figures),  # type: ignore[attr-defined]
+                stored.get(school.current_figures),
                 carried_by_group(per_school[school.pk]),
             )
             for school in schools

@@ -63,8 +63,8 @@ def board(request: HtmxHttpRequest, school_id: int) -> HttpResponse:
     rows = data.filtered(
         unassigned=bool(filters["unassigned"]),
         without_backup=bool(filters["without_backup"]),
-        staff_id=filters["staff_id"],  # type: ignore[arg-type]
-        group_id=filters["group_id"],  # type: ignore[arg-type]
+        staff_id=filters["staff_id"],
+        group_id=filters["group_id"],
         single=bool(filters["single"]),
         at_risk=bool(filters["at_risk"]),
     )

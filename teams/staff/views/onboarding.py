@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from ictteam.http import HtmxHttpRequest
+from ictteam.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from teams import access
 from teams.assignments import task_list as services
 from teams.models import AccountSettings, Membership, Post, School, SchoolGroup, StaffImport
@@ -62,7 +62,7 @@ def _staff_detail(school: School, member_id: int) -> HttpResponse:
 # --- Staff import ------------------------------------------------------------------------------
 
 
-def staff_import(request: HttpRequest, school_id: int) -> HttpResponse:
+def staff_import(request: AuthenticatedHttpRequest, school_id: int) -> HttpResponse:
     """Upload a staff list; its preview follows on the import's own page."""
     school = access.get_school(request.user, school_id, manage=True)
     form = StaffImportForm(request.POST or None, request.FILES or None)
@@ -106,7 +106,9 @@ def staff_import_preview(request: HtmxHttpRequest, school_id: int, import_id: in
 
 
 @require_POST
-def staff_import_confirm(request: HttpRequest, school_id: int, import_id: int) -> HttpResponse:
+def staff_import_confirm(
+    request: AuthenticatedHttpRequest, school_id: int, import_id: int
+) -> HttpResponse:
     """Apply a previewed import once, or first take the posts the director chose."""
     school = access.get_school(request.user, school_id, manage=True)
     record = access.get_staff_import(school, import_id)
@@ -145,7 +147,9 @@ def staff_import_confirm(request: HttpRequest, school_id: int, import_id: int) -
 
 
 @require_POST
-def staff_import_cancel(request: HttpRequest, school_id: int, import_id: int) -> HttpResponse:
+def staff_import_cancel(
+    request: AuthenticatedHttpRequest, school_id: int, import_id: int
+) -> HttpResponse:
     school = access.get_school(request.user, school_id, manage=True)
     record = access.get_staff_import(school, import_id)
     importing.cancel_import(record=record)
@@ -154,14 +158,17 @@ def staff_import_cancel(request: HttpRequest, school_id: int, import_id: int) ->
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(value) for value in values if value.isascii() and value.isdigit()]
+    """The ids of the people ticked; anything else is refused, so nobody is left out unseen."""
+    if not all(value.isascii() and value.isdigit() for value in values):
+        raise ValidationError(_("Whose appointment ends was not understood: tick them again."))
+    return [int(value) for value in values]
 
 
 # --- Invitations and rights ---------------------------------------------------------------------
 
 
 @require_POST
-def invite(request: HttpRequest, school_id: int, member_id: int) -> HttpResponse:
+def invite(request: AuthenticatedHttpRequest, school_id: int, member_id: int) -> HttpResponse:
     school = access.get_school(request.user, school_id, manage=True)
     member = access.get_staff_member(request.user, school, member_id)
     form = InviteForm(request.POST)
@@ -170,7 +177,7 @@ def invite(request: HttpRequest, school_id: int, member_id: int) -> HttpResponse
         invitations.invite_staff_member(
             member=member,
             school=school,
-            invited_by=request.user,  # type: ignore[arg-type]
+            invited_by=request.user,
             base_url=_base_url(request),
             language=language,
         )
@@ -184,7 +191,9 @@ def invite(request: HttpRequest, school_id: int, member_id: int) -> HttpResponse
 
 
 @require_POST
-def invitation_resend(request: HttpRequest, school_id: int, invitation_id: int) -> HttpResponse:
+def invitation_resend(
+    request: AuthenticatedHttpRequest, school_id: int, invitation_id: int
+) -> HttpResponse:
     school = access.get_school(request.user, school_id, manage=True)
     invitation = access.get_invitation(school, invitation_id)
     try:
@@ -199,7 +208,9 @@ def invitation_resend(request: HttpRequest, school_id: int, invitation_id: int) 
 
 
 @require_POST
-def invitation_withdraw(request: HttpRequest, school_id: int, invitation_id: int) -> HttpResponse:
+def invitation_withdraw(
+    request: AuthenticatedHttpRequest, school_id: int, invitation_id: int
+) -> HttpResponse:
     school = access.get_school(request.user, school_id, manage=True)
     invitation = access.get_invitation(school, invitation_id)
     try:
@@ -218,7 +229,7 @@ def _back_from_invitation(school: School, invitation: Any) -> HttpResponse:
 
 
 @require_POST
-def set_rights(request: HttpRequest, school_id: int, member_id: int) -> HttpResponse:
+def set_rights(request: AuthenticatedHttpRequest, school_id: int, member_id: int) -> HttpResponse:
     """Give or take a person's managing rights; a school group's administrator may too, so a
     school that lost its director can be given one."""
     school = access.get_school(request.user, school_id)
@@ -258,7 +269,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             status=410 if invalid.reason != "invalid" else 404,
         )
     translation.activate(invitation.language)
-    request.LANGUAGE_CODE = invitation.language  # type: ignore[attr-defined]
+    request.LANGUAGE_CODE = invitation.language
     future = User(
         username=invitation.email,
         email=invitation.email,
@@ -294,7 +305,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 # --- New school groups and schools -------------------------------------------------------------
 
 
-def new_school_group(request: HttpRequest) -> HttpResponse:
+def new_school_group(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A platform administrator creates a school group and invites its first administrator."""
     access.require_platform_admin(request.user)
     form = NewGroupForm(request.POST or None)
@@ -306,7 +317,7 @@ def new_school_group(request: HttpRequest) -> HttpResponse:
                 services.adopt_catalogue(school_group=group)
                 invitations.invite_manager(
                     newcomer=_newcomer(data),
-                    invited_by=request.user,  # type: ignore[arg-type]
+                    invited_by=request.user,
                     base_url=_base_url(request),
                     school_group=group,
                 )
@@ -322,19 +333,21 @@ def new_school_group(request: HttpRequest) -> HttpResponse:
     return render(request, "teams/school_new.html", {"form": form, "title": _("New school group")})
 
 
-def new_school(request: HttpRequest) -> HttpResponse:
+def new_school(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A platform administrator creates a school (alone or in a group) and invites its director."""
     access.require_platform_admin(request.user)
     return _new_school(request, None, groups=SchoolGroup.objects.all())
 
 
-def new_group_school(request: HttpRequest, group_id: int) -> HttpResponse:
+def new_group_school(request: AuthenticatedHttpRequest, group_id: int) -> HttpResponse:
     """A school group's administrator adds a school to the group and invites its director."""
     group = access.get_group(request.user, group_id)
     return _new_school(request, group, groups=None)
 
 
-def _new_school(request: HttpRequest, group: SchoolGroup | None, *, groups: Any) -> HttpResponse:
+def _new_school(
+    request: AuthenticatedHttpRequest, group: SchoolGroup | None, *, groups: Any
+) -> HttpResponse:
     form = NewSchoolForm(request.POST or None, groups=groups)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -350,7 +363,7 @@ def _new_school(request: HttpRequest, group: SchoolGroup | None, *, groups: Any)
                 services.adopt_catalogue(school=school)
                 invitations.invite_manager(
                     newcomer=_newcomer(data),
-                    invited_by=request.user,  # type: ignore[arg-type]
+                    invited_by=request.user,
                     base_url=_base_url(request),
                     school=school,
                 )
@@ -403,8 +416,8 @@ class PasswordResetView(auth_views.PasswordResetView):
         # The real client behind the reverse proxies, as axes counts it.
         return super().get_form_kwargs() | {"client_ip": get_client_ip_address(self.request) or ""}
 
-    def form_invalid(self, form: ThrottledPasswordResetForm) -> HttpResponse:  # type: ignore[override]
+    def form_invalid(self, form: PasswordResetForm) -> HttpResponse:
         response = super().form_invalid(form)
-        if form.limit_reached:
+        if isinstance(form, ThrottledPasswordResetForm) and form.limit_reached:
             response.status_code = 429
         return response

@@ -94,7 +94,7 @@ def _with_invitations(members: list[StaffMember], school: School) -> list[StaffM
     """Give each person their open invitation to this school (``None`` without one)."""
     open_invitations = invitations.pending_state_by_member(school)
     for member in members:
-        member.invitation = open_invitations.get(member.pk)  # type: ignore[attr-defined]
+        member.invitation = open_invitations.get(member.pk)  # type: ignore[attr-defined]  # for the page
     return members
 
 
