@@ -35,7 +35,7 @@ def _dashboard(
     request: HttpRequest, school: School, scale_form: HoursScaleForm | None = None
 ) -> HttpResponse:
     rights = access.access_for(request.user)
-    if not (rights.can_manage_school(school.pk) or school.pk in rights.group_school_ids):
+    if not rights.can_see_workload(school.pk):
         raise PermissionDenied
     year = SchoolYear.from_param(request.GET.get("year"))
     data = school_dashboard(school, year)
