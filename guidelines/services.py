@@ -370,16 +370,15 @@ def overdue_steps(
 ) -> list[OverdueStep]:
     """Steps whose target date has passed and that are not done, oldest target first.
 
-    Only cycles of the current school year (:meth:`SchoolYear.from_current`), or
-    of a later one being planned, count. Filter by schools, by owner, or both
-    (neither: every school). Used by the school's dashboard, a person's "my
-    tasks" and the reminder e-mails; it runs a fixed number of queries however
-    many steps it finds. ``on`` is the day target dates are judged by (today by
-    default).
+    Only cycles of the school year that is current on the day ``on`` (today by
+    default; :meth:`SchoolYear.from_current`), or of a later one being planned,
+    count. Filter by schools, by owner, or both (neither: every school). Used
+    by the school's dashboard, a person's "my tasks" and the reminder e-mails;
+    it runs a fixed number of queries however many steps it finds.
     """
     on = on or timezone.localdate()
     plans = StepPlan.objects.filter(
-        target_date__lt=on, cycle__school_year__in=SchoolYear.from_current()
+        target_date__lt=on, cycle__school_year__in=SchoolYear.from_current(on)
     )
     if school_ids is not None:
         plans = plans.filter(cycle__school_id__in=list(school_ids))
