@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from guidelines.services import overdue_steps
 from teams import access
 from teams.models import School, SchoolYear
 from teams.reminders import overdue
@@ -57,7 +56,6 @@ def _dashboard(
                 "catalogue": EXAMPLE_HOURS,
                 "here": task_hours(None, EXAMPLE_HOURS, school.hours_factor),
             },
-            "overdue_steps": overdue_steps(school_ids=[school.pk]),
         },
         status=400 if scale_form is not None else 200,
     )

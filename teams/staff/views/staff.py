@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from guidelines.services import overdue_steps
 from teams import access
 from teams.assignments.assigning import Conflict
 from teams.assignments.distribution import member_summary
@@ -307,12 +306,10 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     year = SchoolYear.from_param(request.GET.get("year"))
     member = StaffMember.objects.filter(user_id=request.user.pk or 0).first()
     summaries = []
-    steps = []
     if member is not None:
         here = Appointment.objects.current().filter(staff_member=member)
         schools = list(access.visible_schools(request.user).filter(pk__in=here.values("school_id")))
         summaries = [member_summary(member, school, year) for school in schools]
-        steps = overdue_steps(staff_member=member, school_ids=[s.pk for s in schools])
     return render(
         request,
         "teams/my_tasks.html",
@@ -322,6 +319,5 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
             "overdue": overdue.for_member(member),
             "year": year,
             "years": SchoolYear.objects.all(),
-            "overdue_steps": steps,
         },
     )
