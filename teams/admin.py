@@ -54,8 +54,8 @@ from teams.models import (
     WorkloadSnapshot,
 )
 from teams.staff import rights
-from teams.workload import mark_changed, schools_of
 from teams.workload import services as workload_services
+from teams.workload.figures import mark_changed, schools_of
 
 
 class KeepsADirector(admin.ModelAdmin):

@@ -39,7 +39,7 @@ from teams.models import (
 from teams.reminders.demo import seed_schedules
 from teams.signals import demo_seeded
 from teams.staff import services as staff_services
-from teams.workload import recalculate
+from teams.workload.figures import recalculate
 
 DEFAULT_CATALOGUE = settings.BASE_DIR / "fixtures" / "takenoverzicht-ict-coordinatie.xlsx"
 GROUP = "Scholengroep Demo"

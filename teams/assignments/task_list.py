@@ -11,7 +11,7 @@ from teams.models import (
     SchoolTask,
     SchoolYear,
 )
-from teams.workload import mark_everything, schools_of
+from teams.workload.figures import mark_everything, schools_of
 from teams.workload.services import mark_from_now
 
 # --- Task lists -----------------------------------------------------------------------------

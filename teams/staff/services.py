@@ -24,7 +24,8 @@ from teams.models import (
     StaffRole,
 )
 from teams.staff import identity
-from teams.workload import mark_changed
+from teams.staff.rights import revoke_school_access
+from teams.workload.figures import mark_changed
 from teams.workload.services import group_schools, mark_from_now
 
 # --- Task lists -----------------------------------------------------------------------------
@@ -204,8 +205,6 @@ def end_appointment(
     (:func:`teams.access.may_end_appointment`). Pass ``by`` for every act of a
     signed-in person; a run from the command line passes none.
     """
-    from teams.staff.rights import revoke_school_access
-
     with transaction.atomic():
         revoke_school_access(member=member, school=school, by=by)
         Appointment.objects.filter(staff_member=member, school=school).update(is_active=False)

@@ -42,6 +42,7 @@ from django.utils.translation import gettext_lazy
 from ictteam.celery import enqueue_on_commit
 from teams.models import Appointment, Post, School, SchoolYear, StaffImport, StaffMember
 from teams.staff import identity
+from teams.staff.services import end_appointment
 from teams.staff.staff_file import (
     ParsedStaff,
     RefusedStaffFile,
@@ -53,6 +54,7 @@ from teams.staff.staff_file import (
     read_staff,
     recognise_post,
 )
+from teams.workload.services import group_schools, mark_from_now
 
 Status = StaffImport.Status
 # The job that reads a large workbook (teams.jobs registers it under this name).
@@ -352,9 +354,6 @@ def apply_import(
     account confirming, must be allowed to end each (``services.end_appointment``
     refuses someone with more rights, and then nothing is written).
     """
-    from teams.staff.services import end_appointment
-    from teams.workload.services import group_schools, mark_from_now
-
     with transaction.atomic():
         identity.lock_scope(school)
         plan = plan_import(school=school, parsed=parsed, post_map=post_map)

@@ -19,8 +19,8 @@ from teams.models import (
     SizeMeasure,
     budget_hours,
 )
-from teams.workload import mark_changed
 from teams.workload.calculator import FACTOR_RANGE
+from teams.workload.figures import mark_changed
 
 # --- Task lists -----------------------------------------------------------------------------
 
