@@ -18,12 +18,14 @@ APPS = ("ictteam", "tasks", "teams", "guidelines")
 # Every part: the modules it holds (the longest prefix decides), and what it may import
 # besides itself: whole parts, or single modules of a part (an entry with a dot). Each
 # entry is a part listed earlier, so no two parts can import each other.
-_BELOW_ROOMS = ("project", "catalogue", "calculator", "models", "access")
+_BELOW_ROOMS = ("project", "job lists", "catalogue", "calculator", "models", "access")
 PARTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # The Celery app, the settings, request typing: nothing of the apps.
     "project": (("ictteam",), ()),
+    # Each app's jobs as their senders know them (ictteam.celery.Job).
+    "job lists": (("tasks.job_list", "teams.job_list"), ("project",)),
     # The task catalogue stands alone.
-    "catalogue": (("tasks",), ("project",)),
+    "catalogue": (("tasks",), ("project", "job lists")),
     # The workload rule, pure.
     "calculator": (("teams.workload.calculator",), ()),
     # Tables and small model methods; the catalogue's tables are referred to.

@@ -69,10 +69,6 @@ def adopt_catalogue_everywhere() -> int:
     return added
 
 
-# The job that runs follow_catalogue_change after an import (teams.jobs registers it).
-FOLLOW_CATALOGUE_JOB = "teams.jobs.follow_catalogue_change"
-
-
 def follow_catalogue_change() -> int:
     """After a catalogue import: adopt its new tasks everywhere and, since its hours or
     groups may have changed, fan out new figures for every school. Returns tasks added."""
