@@ -178,7 +178,7 @@ class SchoolAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         super().save_model(request, obj, form, change)
         task_list.adopt_catalogue(school=obj)
-        workload_services.mark_from_now(workload_services.group_schools(obj))
+        workload_services.mark_from_now(workload_services.school_with_sisters(obj))
 
 
 class AppointmentFormSet(BaseInlineFormSet):
@@ -228,7 +228,7 @@ class StaffMemberAdmin(KeepsADirector):
         super().save_related(request, form, formsets, change)
         schools = {a.school for a in form.instance.appointments.select_related("school")}
         workload_services.mark_from_now(
-            sorted({pk for s in schools for pk in workload_services.group_schools(s)})
+            sorted({pk for s in schools for pk in workload_services.school_with_sisters(s)})
         )
 
     def directors_taken(self, objects: list[StaffMember]) -> dict[int, set[int]]:
@@ -339,11 +339,11 @@ class BudgetAdmin(SimpleHistoryAdmin):
         if "hours_per_year" in form.changed_data:
             obj.entered_amount, obj.entered_unit = None, BudgetUnit.YEAR
         super().save_model(request, obj, form, change)
-        mark_changed(workload_services.group_schools(obj.school), obj.school_year)
+        mark_changed(workload_services.school_with_sisters(obj.school), obj.school_year)
 
     def delete_model(self, request: HttpRequest, obj: Budget) -> None:
         super().delete_model(request, obj)
-        mark_changed(workload_services.group_schools(obj.school), obj.school_year)
+        mark_changed(workload_services.school_with_sisters(obj.school), obj.school_year)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Budget]) -> None:
         for budget in queryset.select_related("school", "school_year"):

@@ -182,7 +182,7 @@ class SchoolGroup(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("teams:group", args=[self.pk])
+        return reverse("teams:school_group", args=[self.pk])
 
     def clean(self) -> None:
         self.signin_domains = "\n".join(_entries(self.signin_domains))

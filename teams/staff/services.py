@@ -26,7 +26,7 @@ from teams.models import (
 from teams.staff import identity
 from teams.staff.rights import revoke_school_access
 from teams.workload.figures import mark_changed
-from teams.workload.services import group_schools, mark_from_now
+from teams.workload.services import mark_from_now, school_with_sisters
 
 # --- Task lists -----------------------------------------------------------------------------
 
@@ -49,7 +49,7 @@ def add_staff_member(
         appointed = identity.appoint(
             school=school, first_name=first_name, last_name=last_name, email=email, post=post
         )
-        mark_from_now(group_schools(school))
+        mark_from_now(school_with_sisters(school))
     return appointed.member
 
 
@@ -81,7 +81,7 @@ def link_staff_member(*, member: StaffMember, school: School, post: str = Post.T
                 )
             appointment.is_active, appointment.post = True, post
             appointment.save(update_fields=["is_active", "post"])
-        mark_from_now(group_schools(school))
+        mark_from_now(school_with_sisters(school))
 
 
 def update_staff_member(
@@ -208,7 +208,7 @@ def end_appointment(
     with transaction.atomic():
         revoke_school_access(member=member, school=school, by=by)
         Appointment.objects.filter(staff_member=member, school=school).update(is_active=False)
-    mark_changed(group_schools(school), school_year)
+    mark_changed(school_with_sisters(school), school_year)
 
 
 def set_budget(
@@ -242,7 +242,7 @@ def set_budget(
             budget.full_clean()
             budget.save()
         if moved:
-            mark_changed(group_schools(school), school_year)
+            mark_changed(school_with_sisters(school), school_year)
     return budget
 
 

@@ -55,7 +55,7 @@ from teams.staff.staff_file import (
     read_staff,
     recognise_post,
 )
-from teams.workload.services import group_schools, mark_from_now
+from teams.workload.services import mark_from_now, school_with_sisters
 
 Status = StaffImport.Status
 MAX_JOB_RUNS = 3
@@ -372,7 +372,7 @@ def apply_import(
             end_appointment(member=member, school=school, school_year=year, by=by)
         plan.ended = len(ending)
         if plan.new:
-            mark_from_now(group_schools(school))
+            mark_from_now(school_with_sisters(school))
     return plan
 
 

@@ -31,9 +31,9 @@ def mark_from_now(school_ids: list[int]) -> None:
         mark_changed(school_ids, year)
 
 
-def group_schools(school: School) -> list[int]:
-    """A school and, in a school group, its sister schools: a person's budget in one
-    decides how their group-level work is divided over all of them."""
+def school_with_sisters(school: School) -> list[int]:
+    """The ids of a school and, in a school group, of its sister schools: a person's budget
+    in one decides how their work for the school group is divided over all of them."""
     if school.school_group_id is None:
         return [school.pk]
     return list(
@@ -115,5 +115,5 @@ def set_budget_conversion(*, school: School, minutes_per_period: int, weeks_per_
                 changed += 1
         if changed:
             for year in years:
-                mark_changed(group_schools(school), year)
+                mark_changed(school_with_sisters(school), year)
     return changed
