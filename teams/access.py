@@ -277,6 +277,23 @@ def can_direct_school(user: AnyUser, school: School) -> bool:
     return access_for(user).can_direct(school.pk)
 
 
+def rights_in(member: StaffMember, school: School) -> str:
+    """The strongest school rights in ``school`` of a person's account (director,
+    coordinator or staff), as the database holds them now; "" without an account or
+    rights there."""
+    if member.user is None:
+        return ""
+    held = read_access(member.user)
+    for kind, school_ids in (
+        (Kind.DIRECTOR, held.director_school_ids),
+        (Kind.COORDINATOR, held.coordinator_school_ids),
+        (Kind.STAFF, held.member_school_ids),
+    ):
+        if school.pk in school_ids:
+            return kind
+    return ""
+
+
 def rank_of(member: StaffMember, school: School) -> Rank:
     """The rank in ``school`` of a person's account, as the database holds it now; a person
     without an account ranks as staff."""

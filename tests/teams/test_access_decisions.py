@@ -143,7 +143,7 @@ def test_marking_an_occurrence_done_is_asked_of_access_and_the_page_follows(
 MEMBERSHIP_READERS = {
     "teams/access.py": "every access decision",
     "teams/admin.py": "the admin edits memberships",
-    "teams/staff/rights.py": "gives and takes rights; counts a school's directors under its lock",
+    "teams/staff/rights.py": "gives and takes rights; counts a school's directors under a lock",
     "teams/staff/invitations.py": "an accepted invitation becomes a membership",
     "teams/staff/social.py": "the school groups whose sign-in rules a provider login must meet",
     "teams/reminders/sources.py": "who is told: a school's directors and coordinators",
@@ -168,3 +168,17 @@ def test_memberships_are_read_for_access_only_in_access():
                     readers.add(path.relative_to(ROOT).as_posix())
     assert readers <= set(MEMBERSHIP_READERS)
     assert "teams/access.py" in readers  # the walk sees what it looks for
+
+
+def test_a_persons_rights_shown_on_their_page_are_read_through_access(client, world):
+    director = appoint(StaffMemberFactory(user=world.director), world.school)
+    coordinator = appoint(StaffMemberFactory(user=world.coordinator), world.school)
+    ann, _bert, carla = world.staff
+    expected = {director: "director", coordinator: "coordinator", carla: "staff", ann: ""}
+    for member, rights in expected.items():
+        assert access.rights_in(member, world.school) == rights
+        assert access.rights_in(member, world.other) == ""
+    client.force_login(world.director)
+    url = reverse("teams:staff_detail", args=[world.school.pk, coordinator.pk])
+    page = client.get(url).content.decode()
+    assert '<option value="coordinator" selected>' in page

@@ -138,7 +138,7 @@ def staff_detail(request: HttpRequest, school_id: int, member_id: int) -> HttpRe
             "can_change_rights": access.may_change_rights(request.user, member, school),
             "can_end": access.may_end_appointment(request.user, member, school),
             "invitation": invitations.pending_state_by_member(school).get(member.pk),
-            "rights": rights.rights_of(member, school),
+            "rights": access.rights_in(member, school),
             "rights_choices": rights.RIGHTS,
             "years": SchoolYear.objects.all(),
         },
