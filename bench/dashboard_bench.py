@@ -43,7 +43,7 @@ def prepare() -> tuple[int, int]:
 
     from teams.models import Membership, School, SchoolYear, StaffWorkload
     from teams.scale import seed_scale
-    from teams.workload import recalculate
+    from teams.workload.figures import recalculate
 
     call_command("migrate", verbosity=0)
     if not School.objects.filter(name__startswith="Schaalschool ").exists():

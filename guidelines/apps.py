@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class GuidelinesConfig(AppConfig):
     name = "guidelines"
     verbose_name = _("Guidelines")
+
+    def ready(self) -> None:
+        """Hand the step plan's part to the teams app, which never imports the step plan:
+        overdue steps in the reminders and calendars, and a pilot in the demo data."""
+        # Imported here, not at the top: these modules load models, which Django only
+        # allows once the app registry is ready (it imports this module before that).
+        from guidelines import demo, reminders
+        from teams.reminders.feed import add_entries
+        from teams.reminders.sources import add_source
+        from teams.signals import demo_seeded
+
+        add_source(reminders.overdue_step_reminders)
+        add_entries(reminders.owned_steps)
+        demo_seeded.connect(demo.seed_pilot_for_demo, dispatch_uid="guidelines.demo_pilot")

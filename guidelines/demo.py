@@ -1,8 +1,13 @@
-"""The step plan part of the demo data: both guidelines, a pilot, and some progress."""
+"""The step plan part of the demo data: both guidelines, a pilot, and some progress.
+
+``seed_demo`` (in teams) sends ``teams.signals.demo_seeded``; :class:`GuidelinesConfig`
+connects :func:`seed_pilot_for_demo` to it, so the demo schools follow the step plan.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -97,3 +102,10 @@ def seed_demo_pilot(*, schools: list[School], school_year: SchoolYear) -> Pilot:
                            target_date=today + timedelta(days=60))  # fmt: skip
         services.set_sharing(cycle=cycle, shares_notes=index == 0)
     return pilot
+
+
+def seed_pilot_for_demo(
+    sender: Any, *, schools: list[School], school_year: SchoolYear, **kwargs: Any
+) -> None:
+    """The demo's pilot, once ``seed_demo`` has made the demo schools (a signal receiver)."""
+    seed_demo_pilot(schools=schools, school_year=school_year)

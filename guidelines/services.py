@@ -183,7 +183,7 @@ def publish_version(*, version: GuidelineVersion) -> int:
     moving = Cycle.objects.filter(
         guideline_id=version.guideline_id,
         version__number__lt=version.number,
-        school_year__start_year__gte=SchoolYear.start_year_of(timezone.localdate()),
+        school_year__in=SchoolYear.from_current(),
     )
     # Set-wise, so publishing stays quick with every school of Flanders on the plan.
     moving.filter(previous_version__isnull=True).update(previous_version=F("version"))
@@ -370,15 +370,15 @@ def overdue_steps(
 ) -> list[OverdueStep]:
     """Steps whose target date has passed and that are not done, oldest target first.
 
-    Only cycles of the school year ``on`` falls in, or later, count. Filter by
-    schools, by owner, or both (neither: every school). Used by the
-    school's dashboard, a person's "my tasks" and the reminder e-mails; it runs
-    a fixed number of queries however many steps it finds. ``on`` is the day to
-    judge by (today by default).
+    Only cycles of the school year that is current on the day ``on`` (today by
+    default; :meth:`SchoolYear.from_current`), or of a later one being planned,
+    count. Filter by schools, by owner, or both (neither: every school). Used
+    by the school's dashboard, a person's "my tasks" and the reminder e-mails;
+    it runs a fixed number of queries however many steps it finds.
     """
     on = on or timezone.localdate()
     plans = StepPlan.objects.filter(
-        target_date__lt=on, cycle__school_year__start_year__gte=SchoolYear.start_year_of(on)
+        target_date__lt=on, cycle__school_year__in=SchoolYear.from_current(on)
     )
     if school_ids is not None:
         plans = plans.filter(cycle__school_id__in=list(school_ids))

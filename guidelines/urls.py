@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import pilots, plan
+from .views import overdue, pilots, plan
 
 app_name = "guidelines"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("", plan.mine, name="mine"),
     path("schools/<int:school_id>/", plan.plan, name="plan"),
     path("schools/<int:school_id>/start/", plan.start, name="start"),
+    path("schools/<int:school_id>/overdue-steps/", overdue.school_steps, name="school_steps"),
+    path("overdue-steps/", overdue.my_steps, name="my_steps"),
     path("schools/<int:school_id>/cycles/", plan.history, name="history"),
     path(cycle, plan.cycle, name="cycle"),
     path(f"{cycle}items/<slug:item_key>/", plan.item, name="item"),

@@ -3,14 +3,28 @@
 A "task" in ICT-team is an item of the ICT catalogue, so Celery code lives in
 ``jobs.py`` modules. Without a broker configured the jobs run in-process
 (``CELERY_TASK_ALWAYS_EAGER``), which is the embedded default.
+
+A job's ``jobs.py`` imports the services it calls, so those services cannot
+import it to send it. Each app therefore lists its jobs in its ``job_list``
+module, which imports nothing of the app: a :class:`Job` there is what a
+service sends (``enqueue_on_commit(job_list.X, ...)``, its arguments checked
+by mypy), and the function in ``jobs.py`` that runs it is made with
+``@job_list.X.runs``, which checks on import that the job's name is where that
+function lives. From the sender, "go to definition" leads to the declaration,
+and its name to the function.
 """
+
+from __future__ import annotations
 
 import logging
 import os
 import threading
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, ParamSpec, TypeVar, cast
 
-from celery import Celery
+from celery import Celery, shared_task
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from kombu.exceptions import KombuError, OperationalError
 
@@ -25,13 +39,35 @@ logger = logging.getLogger(__name__)
 BROKER_ERRORS = (OperationalError, KombuError, OSError, TimeoutError)
 PUBLISHER = "ictteam-publish"
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
-def enqueue_on_commit(job: str | Any, *args: Any) -> None:
-    """Send ``job(*args)`` to the broker once the current transaction commits.
 
-    ``job`` is a job or its name. Services hand work to jobs by name, so they
-    never import the ``jobs`` modules (which import the services): a service
-    module states the name, its job is registered under it.
+@dataclass(frozen=True)
+class Job(Generic[P]):
+    """A job as the code that sends it knows it: the name it runs under, and (as the type's
+    parameters) the arguments it takes.
+
+    ``name`` is the dotted path of the function that runs the job, which
+    :meth:`runs` registers and checks.
+    """
+
+    name: str
+
+    def runs(self, func: Callable[P, R]) -> Callable[P, R]:
+        """Register ``func`` as the function that runs this job (a decorator in ``jobs.py``).
+
+        Refuses, when the module is imported, a function that does not live at the
+        declared name, so the name always leads to it.
+        """
+        where = f"{func.__module__}.{func.__qualname__}"
+        if where != self.name:
+            raise ImproperlyConfigured(f"The job {self.name} is declared, but {where} runs it.")
+        return cast("Callable[P, R]", shared_task(name=self.name)(func))
+
+
+def enqueue_on_commit(job: Job[P], *args: P.args, **kwargs: P.kwargs) -> None:
+    """Send ``job(*args, **kwargs)`` to the broker once the current transaction commits.
 
     The caller must already have recorded the work in the database. Sending
     happens on a background thread, so a request never waits on the broker;
@@ -39,16 +75,18 @@ def enqueue_on_commit(job: str | Any, *args: Any) -> None:
     scan picks the recorded work up later. Without a broker (jobs run
     in-process) the job runs right after the commit, in this thread.
     """
-    name = job if isinstance(job, str) else job.name
+    name = job.name
 
     def send() -> None:
         if app.conf.task_always_eager:
             try:
-                job_named(name).apply_async(args=args)
+                job_named(name).apply_async(args=args, kwargs=kwargs)
             except Exception:  # the change is saved; the recorded work waits for the scan
                 logger.exception("In-process job %s%r failed", name, args)
             return
-        threading.Thread(target=publish, args=(name, args), name=PUBLISHER, daemon=True).start()
+        threading.Thread(
+            target=publish, args=(name, args, kwargs), name=PUBLISHER, daemon=True
+        ).start()
 
     transaction.on_commit(send)
 
@@ -61,13 +99,13 @@ def job_named(name: str) -> Any:
     return app.tasks[name]
 
 
-def publish(name: str, args: tuple[Any, ...]) -> bool:
+def publish(name: str, args: tuple[Any, ...], kwargs: dict[str, Any] | None = None) -> bool:
     """Hand a job to the broker by name; False (and a warning in the log) when it cannot.
 
     ``send_task`` only ever publishes: the job never runs in this thread.
     """
     try:
-        app.send_task(name, args=args, retry=False)
+        app.send_task(name, args=args, kwargs=kwargs or {}, retry=False)
     except BROKER_ERRORS:
         logger.warning("Broker unavailable; %s%r left for the periodic scan", name, args)
         return False

@@ -4,7 +4,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from teams.access import access_for
-from teams.models import Membership
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -12,10 +11,7 @@ def home(request: HttpRequest) -> HttpResponse:
     access = access_for(request.user)
     if access.is_department:
         return redirect("guidelines:pilots")
-    coordinates = Membership.objects.filter(
-        user_id=request.user.pk or 0, kind=Membership.Kind.COORDINATOR
-    )
-    if len(access.managed_school_ids) == 1 and coordinates.exists():
+    if len(access.managed_school_ids) == 1 and access.coordinator_school_ids:
         return redirect("teams:workload", next(iter(access.managed_school_ids)))
     if access.managed_school_ids or access.admin_group_ids or access.is_superuser:
         return redirect("teams:schools")

@@ -3,18 +3,17 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from ictteam.celery import enqueue_on_commit
 
-from . import services
+from . import job_list, services
 from .models import CatalogueImport
 from .problems import Problem
 
 
-@shared_task(name=services.ANALYSE_JOB)
+@job_list.ANALYSE_IMPORT.runs
 def analyse_import(import_id: int) -> None:
     """Prepare the preview of a large upload."""
     record = services.start_job(import_id)
@@ -23,7 +22,7 @@ def analyse_import(import_id: int) -> None:
             services.analyse(record)
 
 
-@shared_task(name=services.APPLY_JOB)
+@job_list.APPLY_IMPORT.runs
 def apply_import(import_id: int) -> None:
     """Write a large confirmed import to the catalogue."""
     record = services.start_job(import_id)
@@ -45,9 +44,10 @@ def _failing_ends(import_id: int) -> Iterator[None]:
         raise
 
 
-@shared_task
+@job_list.RESUME_PENDING_IMPORTS.runs
 def resume_pending_imports() -> None:
     """Re-enqueue imports whose job never ran, e.g. while the broker was down."""
     for record in services.stale_waiting_imports():
-        job = analyse_import if record.status == CatalogueImport.Status.ANALYSING else apply_import
+        analysing = record.status == CatalogueImport.Status.ANALYSING
+        job = job_list.ANALYSE_IMPORT if analysing else job_list.APPLY_IMPORT
         enqueue_on_commit(job, record.pk)

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from ictteam.celery import enqueue_on_commit
 
+from . import job_list
 from .importer import ParsedTask, ParsedWorkbook, read_workbook
 from .models import CatalogueImport, TaskGroup
 from .problems import Problem, RefusedFile
@@ -43,8 +44,6 @@ from .workbook_guard import check_upload
 Status = CatalogueImport.Status
 Source = CatalogueImport.Source
 MAX_JOB_RUNS = 3
-# The jobs that read and write large imports, by name (tasks.jobs registers them).
-ANALYSE_JOB, APPLY_JOB = "tasks.jobs.analyse_import", "tasks.jobs.apply_import"
 logger = logging.getLogger(__name__)
 
 
@@ -144,7 +143,7 @@ def start_upload(
     record.content, record.status = data, Status.ANALYSING
     record.save()
     if in_job:
-        enqueue_on_commit(ANALYSE_JOB, record.pk)
+        enqueue_on_commit(job_list.ANALYSE_IMPORT, record.pk)
     else:
         analyse(record)
     return record
@@ -198,7 +197,7 @@ def confirm_upload(*, record: CatalogueImport, in_job: bool | None = None) -> Ca
         if in_job is None:
             in_job = locked.row_count > settings.CATALOGUE_JOB_THRESHOLD_ROWS
         if in_job:
-            enqueue_on_commit(APPLY_JOB, locked.pk)
+            enqueue_on_commit(job_list.APPLY_IMPORT, locked.pk)
             return locked
     apply_confirmed(locked)
     return locked

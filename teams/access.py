@@ -28,6 +28,7 @@ from teams.models import (
     School,
     SchoolGroup,
     SchoolTask,
+    SchoolYear,
     StaffImport,
     StaffMember,
 )
@@ -55,6 +56,7 @@ class Access:
     managed_school_ids: frozenset[int] = frozenset()
     member_school_ids: frozenset[int] = frozenset()
     director_school_ids: frozenset[int] = frozenset()
+    coordinator_school_ids: frozenset[int] = frozenset()
     admin_group_ids: frozenset[int] = frozenset()
     group_school_ids: frozenset[int] = frozenset()
     is_department: bool = False
@@ -81,6 +83,11 @@ class Access:
         if task.school_group_id is not None:
             return self.can_manage_group(task.school_group_id)
         return task.school_id is not None and self.can_manage_school(task.school_id)
+
+    def can_see_workload(self, school_id: int) -> bool:
+        """Whether the account opens the school's workload dashboard: those who manage the
+        school, and the administrators of its school group (who may only look)."""
+        return self.can_manage_school(school_id) or school_id in self.group_school_ids
 
     def can_direct(self, school_id: int) -> bool:
         """Whether the account gives and takes managing rights in the school: its directors,
@@ -126,7 +133,7 @@ def read_access(user: AnyUser) -> Access:
         Membership.objects.filter(user=user).values_list("kind", "school_id", "school_group_id")
     )
     admin_groups = frozenset(group for kind, _, group in rows if kind == Kind.GROUP_ADMIN)
-    group_schools = (
+    school_group_schools = (
         frozenset(School.objects.filter(school_group__in=admin_groups).values_list("pk", flat=True))
         if admin_groups
         else frozenset()
@@ -135,8 +142,9 @@ def read_access(user: AnyUser) -> Access:
         managed_school_ids=frozenset(s for k, s, _ in rows if k in Membership.MANAGING_KINDS),
         member_school_ids=frozenset(s for k, s, _ in rows if k == Kind.STAFF),
         director_school_ids=frozenset(s for k, s, _ in rows if k == Kind.DIRECTOR),
+        coordinator_school_ids=frozenset(s for k, s, _ in rows if k == Kind.COORDINATOR),
         admin_group_ids=admin_groups,
-        group_school_ids=group_schools,
+        group_school_ids=school_group_schools,
         is_department=any(kind == Kind.DEPARTMENT for kind, _, _ in rows),
         is_superuser=user.is_superuser,
         is_platform_admin=user.is_superuser or user.is_staff,
@@ -244,10 +252,46 @@ def get_occurrence(user: AnyUser, pk: int) -> Occurrence:
     return occurrence
 
 
+def may_mark_done(user: AnyUser, occurrence: Occurrence) -> bool:
+    """Whether the account may mark ``occurrence`` done: it manages the occurrence's task, or
+    its person is responsible for, or backs up, the task in the school year the occurrence
+    falls in, and still works where the task belongs (an assignment that counts,
+    :meth:`AssignmentQuerySet.counting`)."""
+    if access_for(user).can_manage_task(occurrence.school_task):
+        return True
+    return (
+        user.is_authenticated
+        and Assignment.objects.counting()
+        .filter(
+            school_task_id=occurrence.school_task_id,
+            school_year__start_year=SchoolYear.start_year_of(occurrence.due_on),
+            staff_member__user_id=user.pk,
+        )
+        .exists()
+    )
+
+
 def can_direct_school(user: AnyUser, school: School) -> bool:
     """Whether the account may give and take managing rights in ``school``
     (:meth:`Access.can_direct`)."""
     return access_for(user).can_direct(school.pk)
+
+
+def rights_in(member: StaffMember, school: School) -> str:
+    """The strongest school rights in ``school`` of a person's account (director,
+    coordinator or staff), as the database holds them now; "" without an account or
+    rights there."""
+    if member.user is None:
+        return ""
+    held = read_access(member.user)
+    for kind, school_ids in (
+        (Kind.DIRECTOR, held.director_school_ids),
+        (Kind.COORDINATOR, held.coordinator_school_ids),
+        (Kind.STAFF, held.member_school_ids),
+    ):
+        if school.pk in school_ids:
+            return kind
+    return ""
 
 
 def rank_of(member: StaffMember, school: School) -> Rank:
@@ -296,10 +340,15 @@ def _outranks_or_equals(rights: Access, member: StaffMember, school: School) -> 
     return rank_of(member, school) <= rights.rank_in(school.pk)
 
 
+def may_create_schools(user: AnyUser) -> bool:
+    """Whether the account creates school groups and stand-alone schools: only platform
+    administrators (staff users of the site)."""
+    return bool(user.is_staff)
+
+
 def require_platform_admin(user: AnyUser) -> None:
-    """Only platform administrators (staff users of the site) create school groups and
-    stand-alone schools."""
-    if not user.is_staff:
+    """403 unless the account may create school groups and schools (:func:`may_create_schools`)."""
+    if not may_create_schools(user):
         raise PermissionDenied
 
 

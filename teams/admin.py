@@ -54,8 +54,8 @@ from teams.models import (
     WorkloadSnapshot,
 )
 from teams.staff import rights
-from teams.workload import mark_changed, schools_of
 from teams.workload import services as workload_services
+from teams.workload.figures import mark_changed, schools_of
 
 _M = TypeVar("_M", bound=Model)
 
@@ -180,7 +180,7 @@ class SchoolAdmin(admin.ModelAdmin[School]):
     def save_model(self, request: HttpRequest, obj: School, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         task_list.adopt_catalogue(school=obj)
-        workload_services.mark_from_now(workload_services.group_schools(obj))
+        workload_services.mark_from_now(workload_services.school_with_sisters(obj))
 
 
 class AppointmentFormSet(BaseInlineFormSet[Appointment, StaffMember, Any]):
@@ -230,7 +230,7 @@ class StaffMemberAdmin(KeepsADirector[StaffMember]):
         super().save_related(request, form, formsets, change)
         schools = {a.school for a in form.instance.appointments.select_related("school")}
         workload_services.mark_from_now(
-            sorted({pk for s in schools for pk in workload_services.group_schools(s)})
+            sorted({pk for s in schools for pk in workload_services.school_with_sisters(s)})
         )
 
     def directors_taken(self, objects: list[StaffMember]) -> dict[int, set[int]]:
@@ -341,11 +341,11 @@ class BudgetAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history s
         if "hours_per_year" in form.changed_data:
             obj.entered_amount, obj.entered_unit = None, BudgetUnit.YEAR
         super().save_model(request, obj, form, change)
-        mark_changed(workload_services.group_schools(obj.school), obj.school_year)
+        mark_changed(workload_services.school_with_sisters(obj.school), obj.school_year)
 
     def delete_model(self, request: HttpRequest, obj: Budget) -> None:
         super().delete_model(request, obj)
-        mark_changed(workload_services.group_schools(obj.school), obj.school_year)
+        mark_changed(workload_services.school_with_sisters(obj.school), obj.school_year)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Budget]) -> None:
         for budget in queryset.select_related("school", "school_year"):

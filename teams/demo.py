@@ -3,7 +3,9 @@
 Scholengroep Demo runs two schools. Basisschool De Linde is the classic case
 the product exists for: its ICT coordinator carries far too much, several
 tasks have nobody and most have no backup. Atheneum Zuid is further along.
-A group-level coordinator works in both.
+A group-level coordinator works in both. Apps built on teams add their part
+when it is done (``teams.signals.demo_seeded``): the step plan enrols both
+schools in a demo pilot.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from django.contrib.auth.models import Permission, User
 from django.db import transaction
 from django.utils import timezone
 
-from guidelines.demo import seed_demo_pilot
 from tasks.models import Task
 from tasks.services import import_file
 from teams.assignments import task_list
@@ -36,8 +37,9 @@ from teams.models import (
     StaffRole,
 )
 from teams.reminders.demo import seed_schedules
+from teams.signals import demo_seeded
 from teams.staff import services as staff_services
-from teams.workload import recalculate
+from teams.workload.figures import recalculate
 from teams.workload.units import BudgetUnit, budget_hours
 
 DEFAULT_CATALOGUE = settings.BASE_DIR / "fixtures" / "takenoverzicht-ict-coordinatie.xlsx"
@@ -274,5 +276,5 @@ def seed_demo(*, password: str) -> list[tuple[str, str]]:
                    today=timezone.localdate())  # fmt: skip
     _pending_invitation(members["El Amrani"], schools[LINDE], users["directeur.linde"])
     recalculate([school.pk for school in schools.values()], year)
-    seed_demo_pilot(schools=list(schools.values()), school_year=year)
+    demo_seeded.send(sender=seed_demo, schools=list(schools.values()), school_year=year)
     return ACCOUNTS

@@ -3,10 +3,10 @@
 Jobs are thin: they take ids, call one service and are safe to run twice.
 """
 
-from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from ictteam.celery import enqueue_on_commit
+from teams import job_list
 from teams.assignments import task_list as services
 from teams.reminders import scan
 from teams.staff import staff_import
@@ -26,13 +26,13 @@ __all__ = [
 ]
 
 
-@shared_task
+@job_list.ADOPT_CATALOGUE_EVERYWHERE.runs
 def adopt_catalogue_everywhere() -> int:
     """Put tasks new in the catalogue on every list; new figures only where a list grew."""
     return services.adopt_catalogue_everywhere()
 
 
-@shared_task(name=services.FOLLOW_CATALOGUE_JOB)
+@job_list.FOLLOW_CATALOGUE_CHANGE.runs
 def follow_catalogue_change() -> int:
     """After a catalogue import: adopt its new tasks and fan out new figures everywhere."""
     return services.follow_catalogue_change()
@@ -43,7 +43,7 @@ DIGESTS_PER_SENDER = 500
 MAX_SENDERS = 8
 
 
-@shared_task
+@job_list.SEND_REMINDERS.runs
 def send_reminders_job() -> int:
     """The daily reminder scan for today: record what is due, then hand the digests to senders.
 
@@ -54,17 +54,17 @@ def send_reminders_job() -> int:
     pending = scan.pending_digests()
     senders = min(MAX_SENDERS, -(-pending // DIGESTS_PER_SENDER))
     for _ in range(senders):
-        enqueue_on_commit(send_pending_digests_job)
+        enqueue_on_commit(job_list.SEND_PENDING_DIGESTS)
     return senders
 
 
-@shared_task
+@job_list.SEND_PENDING_DIGESTS.runs
 def send_pending_digests_job() -> int:
     """Send the digests a failing mail server held back (every quarter of an hour)."""
     return scan.send_digests()
 
 
-@shared_task(name=staff_import.ANALYSE_JOB)
+@job_list.ANALYSE_STAFF_IMPORT.runs
 def analyse_staff_import(import_id: int) -> None:
     """Read a large staff list for its preview."""
     record = staff_import.start_job(import_id)
@@ -79,10 +79,10 @@ def analyse_staff_import(import_id: int) -> None:
         raise
 
 
-@shared_task
+@job_list.TIDY_STAFF_IMPORTS.runs
 def tidy_staff_imports() -> int:
     """Send again the reading jobs that never ran and drop previews left unconfirmed."""
     stale = staff_import.tidy_imports()
     for import_id in stale:
-        enqueue_on_commit(analyse_staff_import, import_id)
+        enqueue_on_commit(job_list.ANALYSE_STAFF_IMPORT, import_id)
     return len(stale)

@@ -7,13 +7,13 @@ from django.dispatch import receiver
 
 from ictteam.celery import enqueue_on_commit
 from tasks.signals import catalogue_changed
-from teams.assignments.task_list import FOLLOW_CATALOGUE_JOB
+from teams import job_list
 from teams.staff.middleware import stamp_login
 
 
 @receiver(catalogue_changed)
 def adopt_new_tasks(**kwargs: Any) -> None:
-    enqueue_on_commit(FOLLOW_CATALOGUE_JOB)
+    enqueue_on_commit(job_list.FOLLOW_CATALOGUE_CHANGE)
 
 
 user_logged_in.connect(stamp_login, dispatch_uid="teams.stamp_login")

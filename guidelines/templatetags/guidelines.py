@@ -5,12 +5,12 @@ from typing import Any
 
 from django import template
 
+from guidelines.access import follows_pilots as follows
+
 register = template.Library()
 
 
 @register.filter
 def follows_pilots(user: Any) -> bool:
     """Whether the account follows pilots: the department viewer, a school group administrator."""
-    from guidelines.access import follows_pilots as follows
-
     return follows(user)

@@ -62,7 +62,7 @@ def start(request: HttpRequest, school_id: int) -> HttpResponse:
     school = access.get_plan_school(request.user, school_id, edit=True)
     form = StartCycleForm(request.POST)
     if form.is_valid():
-        year = SchoolYear.objects.get_or_create(start_year=form.cleaned_data["year"])[0]
+        year = _school_year(form.cleaned_data["year"])
         try:
             cycle = services.start_cycle(
                 school=school, school_year=year, version=form.cleaned_data["version"],
@@ -76,6 +76,13 @@ def start(request: HttpRequest, school_id: int) -> HttpResponse:
     else:
         messages.error(request, _("Choose a guideline and a school year."))
     return redirect(reverse("guidelines:plan", args=[school.pk]))
+
+
+def _school_year(start_year: int) -> SchoolYear:
+    """The school year the form offered: one on record, or the next one, which starting a
+    cycle in it plans (:meth:`SchoolYear.plan_next`)."""
+    year = SchoolYear.objects.filter(start_year=start_year).first()
+    return year if year is not None else SchoolYear.plan_next()
 
 
 def _page_context(request: HttpRequest, cycle: Cycle, *, whole: bool = True) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from simple_history.utils import bulk_create_with_history
 
 from teams.access import staff_for_task
 from teams.models import Assignment, SchoolTask, SchoolYear, StaffMember
-from teams.workload import mark_changed, schools_of
+from teams.workload.figures import mark_changed, schools_of
 
 Kind = Assignment.Kind
 

@@ -11,7 +11,7 @@ from teams.models import (
     SchoolTask,
     SchoolYear,
 )
-from teams.workload import mark_everything, schools_of
+from teams.workload.figures import mark_everything, schools_of
 from teams.workload.services import mark_from_now
 
 # --- Task lists -----------------------------------------------------------------------------
@@ -67,10 +67,6 @@ def adopt_catalogue_everywhere() -> int:
             grown.add(school.pk)
     mark_from_now(sorted(grown))
     return added
-
-
-# The job that runs follow_catalogue_change after an import (teams.jobs registers it).
-FOLLOW_CATALOGUE_JOB = "teams.jobs.follow_catalogue_change"
 
 
 def follow_catalogue_change() -> int:

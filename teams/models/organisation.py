@@ -118,15 +118,15 @@ class SchoolYear(models.Model):
         return day.year if day.month >= 9 else day.year - 1
 
     @classmethod
-    def current(cls) -> SchoolYear:
-        """The school year today falls in; never creates one.
+    def current(cls, on: date | None = None) -> SchoolYear:
+        """The school year today (or the day ``on``) falls in; never creates one.
 
         School years are created by a migration (the first), by the nightly job
         when a new one starts (:meth:`ensure_current`) and by a manager planning
-        the next one (:meth:`plan_next`). Should today's be missing, the latest
+        the next one (:meth:`plan_next`). Should that year be missing, the latest
         one before it stands in.
         """
-        today = cls.start_year_of(timezone.localdate())
+        today = cls.start_year_of(on or timezone.localdate())
         year = cls.objects.filter(start_year__lte=today).order_by("-start_year").first()
         year = year or cls.objects.order_by("start_year").first()
         if year is None:
@@ -159,9 +159,11 @@ class SchoolYear(models.Model):
         return year
 
     @classmethod
-    def from_current(cls) -> models.QuerySet[SchoolYear]:
-        """The current school year and any later one being planned."""
-        return cls.objects.filter(start_year__gte=cls.current().start_year).order_by("start_year")
+    def from_current(cls, on: date | None = None) -> models.QuerySet[SchoolYear]:
+        """The current school year (on the day ``on``, today by default) and any later one
+        being planned."""
+        start = cls.current(on).start_year
+        return cls.objects.filter(start_year__gte=start).order_by("start_year")
 
     def previous(self) -> SchoolYear | None:
         """The school year before this one, if it is on record (never created here)."""
@@ -241,7 +243,7 @@ class SchoolGroup(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("teams:group", args=[self.pk])
+        return reverse("teams:school_group", args=[self.pk])
 
     def clean(self) -> None:
         self.signin_domains = "\n".join(_entries(self.signin_domains))

@@ -1,15 +1,17 @@
-"""A person's calendar: their due occurrences and the guideline steps they own, as iCalendar.
+"""A person's calendar: their due occurrences, and what other apps add, as iCalendar.
 
 Occurrences already made are listed as they are (done ones marked so); the
 due dates the scan has not reached yet are computed from the schedules, a
 year ahead, so a calendar shows what is coming. Every event is a whole day.
 Only the schools the person works in now are in it (their assignments that
-count, the steps they own there).
+count). Apps built on teams add days of their own with :func:`add_entries`
+(the step plan: the steps the person owns there), so teams never imports them.
 """
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -19,10 +21,33 @@ from icalendar import Calendar, Event
 
 from teams.models import Appointment, Assignment, Occurrence, Schedule, SchoolYear, StaffMember
 from teams.reminders.recurrence import due_between
-from teams.reminders.sources import occurrence_url, steps_for
+from teams.reminders.sources import occurrence_url
 
 PAST_DAYS = 90
 AHEAD_DAYS = 366
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A whole day another app puts in a person's calendar."""
+
+    uid: str
+    day: date
+    summary: str
+    description: str = ""
+    url: str = ""  # a full address, or a path on the site
+
+
+EntrySource = Callable[[StaffMember, date], Iterable[Entry]]
+
+# The other apps' entries for a person on a day; only apps' ``AppConfig.ready`` adds to it.
+ENTRY_SOURCES: list[EntrySource] = []
+
+
+def add_entries(source: EntrySource) -> None:
+    """Put ``source``'s entries in every calendar too (once, however often it is added)."""
+    if source not in ENTRY_SOURCES:
+        ENTRY_SOURCES.append(source)
 
 
 def has_calendar(member: StaffMember) -> bool:
@@ -118,17 +143,11 @@ def calendar_for(member: StaffMember, *, today: date | None = None) -> bytes:
                     stamp,
                 )
             )
-    for step in steps_for(member, day):
-        url = str(step.url)
-        calendar.add_component(
-            _event(
-                f"step-{step.school.pk}-{hashlib.sha256(url.encode()).hexdigest()[:16]}@ictteam",
-                step.target_date,
-                str(step.title),
-                str(step.school),
-                url if url.startswith("http") else site + url,
-                stamp,
+    for source in ENTRY_SOURCES:
+        for entry in source(member, day):
+            url = entry.url if not entry.url or entry.url.startswith("http") else site + entry.url
+            calendar.add_component(
+                _event(entry.uid, entry.day, entry.summary, entry.description, url, stamp)
             )
-        )
     data: bytes = calendar.to_ical()
     return data

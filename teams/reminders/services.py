@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teams.models import (
-    Assignment,
     Occurrence,
     Reminder,
     ReminderSettings,
@@ -19,7 +18,6 @@ from teams.models import (
     School,
     SchoolReminderPolicy,
     SchoolTask,
-    SchoolYear,
     StaffMember,
 )
 from teams.models.reminders import MAX_LEAD_DAYS, new_feed_token
@@ -66,20 +64,6 @@ def set_schedule(
 def clear_schedule(*, school_task: SchoolTask) -> None:
     """Stop the task's reminders; the occurrences already made, and their history, stay."""
     Schedule.objects.filter(school_task=school_task).update(next_due_on=None, remind_on=None)
-
-
-def responsible_ids(occurrence: Occurrence) -> set[int]:
-    """The staff members responsible for, or backing up, the occurrence's task that year,
-    of those who still work where the task belongs (:meth:`AssignmentQuerySet.counting`)."""
-    return set(
-        Assignment.objects.counting()
-        .filter(
-            school_task_id=occurrence.school_task_id,
-            school_year__start_year=SchoolYear.start_year_of(occurrence.due_on),
-            staff_member__isnull=False,
-        )
-        .values_list("staff_member_id", flat=True)
-    )
 
 
 @transaction.atomic

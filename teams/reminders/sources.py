@@ -3,7 +3,9 @@
 A source returns :class:`Draft` rows; the scan writes them all at once under
 the unique constraint on person, kind and key, so a source may propose the
 same reminder every day and it is still recorded (and sent) once. To add a
-source, write a function and put it in :data:`SOURCES`.
+source, write a function and put it in :data:`SOURCES`; an app built on teams
+(the step plan) adds its own with :func:`add_source` when it is ready, so teams
+never imports it.
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from teams.models import (
     SchoolReminderPolicy,
     SchoolTask,
     SchoolYear,
-    StaffMember,
 )
 from teams.models.reminders import DEFAULT_BACKUP_AFTER_DAYS
 from teams.workload.calculator import ONE, hours_here
@@ -146,7 +147,7 @@ class Scan:
                 {t.school_group_id for t in tasks if t.school_group_id}
             )
             school_ids = {s for t in tasks for s in _schools_of(t, self._group_schools)}
-            self._directors = _staff_of_accounts(Membership.Kind.DIRECTOR, school_ids)
+            self._directors = staff_of_accounts(Membership.Kind.DIRECTOR, school_ids)
         return sorted(
             {
                 member_id
@@ -209,7 +210,7 @@ def backups_after_delay(scan: Scan) -> Iterable[Draft]:
         yield from _about(occurrence, Kind.BACKUP, Assignment.Kind.BACKUP, scan)
 
 
-def _staff_of_accounts(kind: str, school_ids: Iterable[int]) -> dict[int, list[int]]:
+def staff_of_accounts(kind: str, school_ids: Iterable[int]) -> dict[int, list[int]]:
     """Staff ids, by school, of the accounts holding ``kind`` memberships there, of
     people who work there now."""
     there = Appointment.objects.current().filter(
@@ -258,7 +259,7 @@ def coordinator_summary(scan: Scan) -> Iterable[Draft]:
             by_school[school_id].append(occurrence)
     if not by_school:
         return
-    coordinators = _staff_of_accounts(Membership.Kind.COORDINATOR, by_school)
+    coordinators = staff_of_accounts(Membership.Kind.COORDINATOR, by_school)
     names = dict(School.objects.filter(pk__in=by_school).values_list("pk", "name"))
     year, week, _day = scan.on.isocalendar()
     for school_id, items in by_school.items():
@@ -357,7 +358,7 @@ def catalogue_changes(scan: Scan) -> Iterable[Draft]:
         for school_id, group_id, task_id in rows:
             for target in [school_id] if school_id else groups.get(group_id, []):
                 affected[target][task_id] = (not school_id, factors.get(school_id, ONE))
-        directors = _staff_of_accounts(Membership.Kind.DIRECTOR, affected)
+        directors = staff_of_accounts(Membership.Kind.DIRECTOR, affected)
         assert record.finished_at is not None
         for school_id, task_factors in affected.items():
             items = sorted(
@@ -387,68 +388,18 @@ def catalogue_changes(scan: Scan) -> Iterable[Draft]:
                 )
 
 
-def _overdue_steps() -> Callable[..., Iterable[Any]]:
-    # Imported on use: the step plan builds on the teams app, not the other way round.
-    from guidelines.services import overdue_steps
+Source = Callable[[Scan], Iterable[Draft]]
 
-    return overdue_steps
-
-
-def guideline_steps(scan: Scan) -> Iterable[Draft]:
-    """Overdue guideline steps: their owner is told, or the coordinators if nobody owns one.
-
-    An owner who no longer works in the step's school owns it no more: the
-    coordinators are told, as for a step nobody owns.
-    """
-    steps = list(_overdue_steps()(on=scan.on))
-    owner_ids = {step.owner.pk for step in steps if step.owner is not None}
-    working = (
-        set(
-            Appointment.objects.current()
-            .filter(staff_member_id__in=owner_ids)
-            .values_list("staff_member_id", "school_id")
-        )
-        if owner_ids
-        else set()
-    )
-
-    def owner(step: Any) -> int | None:
-        if step.owner is not None and (step.owner.pk, step.school.pk) in working:
-            return int(step.owner.pk)
-        return None
-
-    unowned = {step.school.pk for step in steps if owner(step) is None}
-    coordinators = _staff_of_accounts(Membership.Kind.COORDINATOR, unowned) if unowned else {}
-    for step in steps:
-        found = owner(step)
-        owners = [found] if found is not None else coordinators.get(step.school.pk, [])
-        for member_id in owners:
-            yield Draft(
-                staff_member_id=member_id,
-                kind=Kind.STEP,
-                key=f"step:{step.school.pk}:{step.url}"[:200],
-                school_id=step.school.pk,
-                title=str(step.title),
-                url=str(step.url),
-                due_on=step.target_date,
-            )
-
-
-SOURCES: list[Callable[[Scan], Iterable[Draft]]] = [
+SOURCES: list[Source] = [
     due_and_overdue,
     backups_after_delay,
     coordinator_summary,
     catalogue_changes,
-    guideline_steps,
 ]
 
 
-def steps_for(member: StaffMember, on: date) -> list[Any]:
-    """The overdue guideline steps a person owns in the schools they work in now (for the
-    calendar feed)."""
-    schools = Appointment.objects.current().filter(staff_member=member)
-    return list(
-        _overdue_steps()(
-            staff_member=member, school_ids=schools.values_list("school_id", flat=True), on=on
-        )
-    )
+def add_source(source: Source) -> None:
+    """Have the scan ask ``source`` too (once, however often it is added): apps built on
+    teams call this from their ``AppConfig.ready``."""
+    if source not in SOURCES:
+        SOURCES.append(source)

@@ -86,17 +86,16 @@ def occurrence(request: HttpRequest, occurrence_id: int) -> HttpResponse:
     """One time a task falls due; its responsible, backup or a manager marks it done."""
     found = access.get_occurrence(request.user, occurrence_id)
     task = found.school_task
-    member = _member(request)
-    may_mark = access.access_for(request.user).can_manage_task(task) or (
-        member is not None and member.pk in services.responsible_ids(found)
-    )
+    may_mark = access.may_mark_done(request.user, found)
     form = DoneForm(request.POST or None)
     if request.method == "POST":
         if not may_mark:
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.mark_done(occurrence=found, by=member, note=form.cleaned_data["note"])
+                services.mark_done(
+                    occurrence=found, by=_member(request), note=form.cleaned_data["note"]
+                )
             except ValidationError as error:
                 messages.error(request, error.messages[0])
             else:

@@ -268,7 +268,7 @@ def _staff_member_for(school: School, newcomer: Newcomer, email: str) -> StaffMe
     Appointment.objects.update_or_create(
         staff_member=member, school=school, defaults={"is_active": True, "post": Post.DIRECTOR}
     )
-    services.mark_from_now(services.group_schools(school))
+    services.mark_from_now(services.school_with_sisters(school))
     return member
 
 

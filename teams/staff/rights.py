@@ -24,18 +24,6 @@ Kind = Membership.Kind
 RIGHTS = (Kind.STAFF, Kind.COORDINATOR, Kind.DIRECTOR)
 
 
-def rights_of(member: StaffMember, school: School) -> str:
-    """The strongest school rights of a staff member's account ("" without an account)."""
-    if member.user_id is None:
-        return ""
-    kinds = set(
-        Membership.objects.filter(user_id=member.user_id, school=school).values_list(
-            "kind", flat=True
-        )
-    )
-    return next((kind for kind in reversed(RIGHTS) if kind in kinds), "")
-
-
 def keep_a_director(*, school: School | int, losing: Iterable[int | None]) -> None:
     """Lock the school's row, then refuse when the accounts ``losing`` are all its directors.
 

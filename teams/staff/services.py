@@ -24,8 +24,9 @@ from teams.models import (
     StaffRole,
 )
 from teams.staff import identity
-from teams.workload import mark_changed
-from teams.workload.services import group_schools, mark_from_now
+from teams.staff.rights import revoke_school_access
+from teams.workload.figures import mark_changed
+from teams.workload.services import mark_from_now, school_with_sisters
 from teams.workload.units import as_given
 
 # --- Task lists -----------------------------------------------------------------------------
@@ -49,7 +50,7 @@ def add_staff_member(
         appointed = identity.appoint(
             school=school, first_name=first_name, last_name=last_name, email=email, post=post
         )
-        mark_from_now(group_schools(school))
+        mark_from_now(school_with_sisters(school))
     return appointed.member
 
 
@@ -81,7 +82,7 @@ def link_staff_member(*, member: StaffMember, school: School, post: str = Post.T
                 )
             appointment.is_active, appointment.post = True, post
             appointment.save(update_fields=["is_active", "post"])
-        mark_from_now(group_schools(school))
+        mark_from_now(school_with_sisters(school))
 
 
 def update_staff_member(
@@ -205,12 +206,10 @@ def end_appointment(
     (:func:`teams.access.may_end_appointment`). Pass ``by`` for every act of a
     signed-in person; a run from the command line passes none.
     """
-    from teams.staff.rights import revoke_school_access
-
     with transaction.atomic():
         revoke_school_access(member=member, school=school, by=by)
         Appointment.objects.filter(staff_member=member, school=school).update(is_active=False)
-    mark_changed(group_schools(school), school_year)
+    mark_changed(school_with_sisters(school), school_year)
 
 
 def set_budget(
@@ -243,7 +242,7 @@ def set_budget(
             budget.full_clean()
             budget.save()
         if moved:
-            mark_changed(group_schools(school), school_year)
+            mark_changed(school_with_sisters(school), school_year)
     return budget
 
 

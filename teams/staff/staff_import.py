@@ -4,7 +4,7 @@ The browser and the command line take the same steps:
 
 1. :func:`start_import` records an upload and refuses a file that cannot be a
    staff list (``teams.staff.staff_file``); a small file is read at once, a large
-   workbook by a job (:data:`ANALYSE_JOB`) that reports its progress;
+   workbook by a job (``job_list.ANALYSE_STAFF_IMPORT``) that reports its progress;
 2. :func:`plan_import` compares the people read with the school's staff
    through ``teams.staff.identity``, so the school group's rules hold, and writes
    nothing: the preview is this plan;
@@ -40,8 +40,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ictteam.celery import enqueue_on_commit
+from teams import job_list
 from teams.models import Appointment, Post, School, SchoolYear, StaffImport, StaffMember
 from teams.staff import identity
+from teams.staff.services import end_appointment
 from teams.staff.staff_file import (
     ParsedStaff,
     RefusedStaffFile,
@@ -53,10 +55,9 @@ from teams.staff.staff_file import (
     read_staff,
     recognise_post,
 )
+from teams.workload.services import mark_from_now, school_with_sisters
 
 Status = StaffImport.Status
-# The job that reads a large workbook (teams.jobs registers it under this name).
-ANALYSE_JOB = "teams.jobs.analyse_staff_import"
 MAX_JOB_RUNS = 3
 PREVIEW_KEPT_FOR = timedelta(days=2)
 FINISHED_KEPT_FOR = timedelta(days=30)
@@ -352,9 +353,6 @@ def apply_import(
     account confirming, must be allowed to end each (``services.end_appointment``
     refuses someone with more rights, and then nothing is written).
     """
-    from teams.staff.services import end_appointment
-    from teams.workload.services import group_schools, mark_from_now
-
     with transaction.atomic():
         identity.lock_scope(school)
         plan = plan_import(school=school, parsed=parsed, post_map=post_map)
@@ -374,7 +372,7 @@ def apply_import(
             end_appointment(member=member, school=school, school_year=year, by=by)
         plan.ended = len(ending)
         if plan.new:
-            mark_from_now(group_schools(school))
+            mark_from_now(school_with_sisters(school))
     return plan
 
 
@@ -429,7 +427,7 @@ def start_import(
     record.content = data
     record.save()
     if in_job:
-        enqueue_on_commit(ANALYSE_JOB, record.pk)
+        enqueue_on_commit(job_list.ANALYSE_STAFF_IMPORT, record.pk)
     else:
         analyse(record)
     return record

@@ -6,6 +6,7 @@ from typing import Any
 from django import template
 from django.template.defaultfilters import floatformat
 
+from teams.access import access_for, may_create_schools
 from teams.workload.hours_input import display_number
 
 register = template.Library()
@@ -41,9 +42,14 @@ def needs_new_person(row: Any, assignment: Any) -> bool:
 
 @register.filter
 def sees_workload(user: Any, school: Any) -> bool:
-    """Whether the account may open the school's workload dashboard (read from the
-    access the view already loaded for this request)."""
-    from teams.access import access_for
+    """Whether the account may open the school's workload dashboard
+    (:meth:`teams.access.Access.can_see_workload`, from the access the view already loaded
+    for this request)."""
+    return access_for(user).can_see_workload(school.pk)
 
-    rights = access_for(user)
-    return rights.can_manage_school(school.pk) or school.pk in rights.group_school_ids
+
+@register.filter
+def creates_schools(user: Any) -> bool:
+    """Whether the account may create school groups and schools
+    (:func:`teams.access.may_create_schools`)."""
+    return may_create_schools(user)

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ictteam.celery import enqueue_on_commit
+from teams import job_list
 from teams.models import (
     SCHOOL_FIGURES,
     School,
@@ -32,8 +33,6 @@ from teams.workload.calculator import GROUP_KINDS, PersonFigures, SchoolCalculat
 from teams.workload.loading import load, load_one
 from teams.workload.prepared import Prepared, Upsert
 
-# The job that runs recalculate_marked (teams.workload.jobs registers it under this name).
-RECALCULATE_JOB = "teams.workload.jobs.recalculate_marked_job"
 # Standalone schools go into fanned-out jobs this many at a time; a school group
 # is always one job, so its group-level tasks are loaded once.
 CHUNK = 50
@@ -74,7 +73,7 @@ def mark_changed(school_ids: Iterable[int], school_year: SchoolYear) -> None:
     if len(ids) > CHUNK:
         fan_out(ids)
         return
-    enqueue_on_commit(RECALCULATE_JOB)
+    enqueue_on_commit(job_list.RECALCULATE_MARKED, None)
 
 
 def _mark(ids: Sequence[int], year_id: int) -> None:
@@ -113,7 +112,7 @@ def fan_out(school_ids: Sequence[int]) -> int:
     """Send one job per batch of marked schools after the commit; returns how many jobs."""
     batches = chunks(school_ids)
     for batch in batches:
-        enqueue_on_commit(RECALCULATE_JOB, batch)
+        enqueue_on_commit(job_list.RECALCULATE_MARKED, batch)
     return len(batches)
 
 

@@ -15,7 +15,7 @@ from teams.models.organisation import (
     validate_hours_factor,
     validate_limits,
 )
-from teams.workload import mark_changed
+from teams.workload.figures import mark_changed
 from teams.workload.units import CONVERTED_UNITS, budget_hours
 
 # --- Task lists -----------------------------------------------------------------------------
@@ -27,9 +27,9 @@ def mark_from_now(school_ids: list[int]) -> None:
         mark_changed(school_ids, year)
 
 
-def group_schools(school: School) -> list[int]:
-    """A school and, in a school group, its sister schools: a person's budget in one
-    decides how their group-level work is divided over all of them."""
+def school_with_sisters(school: School) -> list[int]:
+    """The ids of a school and, in a school group, of its sister schools: a person's budget
+    in one decides how their work for the school group is divided over all of them."""
     if school.school_group_id is None:
         return [school.pk]
     return list(
@@ -101,5 +101,5 @@ def set_budget_conversion(*, school: School, minutes_per_period: int, weeks_per_
                 changed += 1
         if changed:
             for year in years:
-                mark_changed(group_schools(school), year)
+                mark_changed(school_with_sisters(school), year)
     return changed

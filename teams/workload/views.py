@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from guidelines.services import overdue_steps
 from teams import access
 from teams.models import School, SchoolYear
 from teams.reminders import overdue
@@ -36,7 +35,7 @@ def _dashboard(
     request: HttpRequest, school: School, factor_form: HoursFactorForm | None = None
 ) -> HttpResponse:
     rights = access.access_for(request.user)
-    if not (rights.can_manage_school(school.pk) or school.pk in rights.group_school_ids):
+    if not rights.can_see_workload(school.pk):
         raise PermissionDenied
     year = SchoolYear.from_param(request.GET.get("year"))
     data = school_dashboard(school, year)
@@ -63,7 +62,6 @@ def _dashboard(
                 "catalogue": EXAMPLE_HOURS,
                 "here": task_hours(None, EXAMPLE_HOURS, school.hours_factor),
             },
-            "overdue_steps": overdue_steps(school_ids=[school.pk]),
         },
         status=400 if factor_form is not None else 200,
     )

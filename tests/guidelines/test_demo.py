@@ -33,5 +33,8 @@ def test_seed_demo_enrols_both_schools_in_a_pilot_with_progress(client):
         else:
             assert page.context["state"].percent > 0, username
     client.force_login(User.objects.get(username="ictco.linde"))
-    dashboard = client.get("/", follow=True).content.decode()
-    assert "overdue-steps-title" in dashboard
+    dashboard = client.get("/", follow=True)
+    steps = reverse("guidelines:school_steps", args=[dashboard.context["school"].pk])
+    assert f'hx-get="{steps}"' in dashboard.content.decode()
+    part = client.get(steps, headers={"HX-Request": "true"}).content.decode()
+    assert "overdue-steps-title" in part

@@ -162,11 +162,20 @@ def test_owner_and_target_date_and_overdue_steps_on_the_dashboard_and_my_tasks(
                            {"owner": world.staff[2].pk,
                             "target_date": past.isoformat()})  # fmt: skip
     assert response.status_code == 302
+    steps = reverse("guidelines:school_steps", args=[world.school.pk])
     page = client.get(reverse("teams:workload", args=[world.school.pk])).content.decode()
-    assert "overdue-steps-title" in page and "Welke middelen zijn er?" in page
+    assert f'hx-get="{steps}"' in page
+    assert f'<noscript><p><a href="{steps}">' in page  # a plain link without JavaScript
+    part = client.get(steps, headers={"HX-Request": "true"}).content.decode()
+    assert "overdue-steps-title" in part and "Welke middelen zijn er?" in part
+    assert "<html" not in part
     client.force_login(world.staff_user)  # staff[2] is the staff user's own record
-    page = client.get(reverse("teams:my_tasks")).content.decode()
-    assert "overdue-steps-title" in page and "#step-middelen" in page
+    mine = reverse("guidelines:my_steps")
+    assert f'hx-get="{mine}"' in client.get(reverse("teams:my_tasks")).content.decode()
+    part = client.get(mine, headers={"HX-Request": "true"}).content.decode()
+    assert "overdue-steps-title" in part and "#step-middelen" in part
+    whole = client.get(mine).content.decode()  # without JavaScript: a page of its own
+    assert "<html" in whole and "#step-middelen" in whole
 
 
 def test_self_check_start_and_end_side_by_side(client, world, cycle):

@@ -24,7 +24,7 @@ def urls(w):
         "task_edit": reverse("teams:task_edit", args=[s, t]),
         "history": reverse("teams:history", args=[s]),
         "export": reverse("teams:export", args=[s]),
-        "group": reverse("teams:group", args=[w.group.pk]),
+        "group": reverse("teams:school_group", args=[w.group.pk]),
         "workload": reverse("teams:workload", args=[s]),
     }
 

@@ -28,8 +28,8 @@ def test_the_address_is_long_enough_to_matter():
     ("who", "url", "extra"),
     [
         ("platform", "teams:school_new", {"name": "Lang"}),
-        ("platform", "teams:group_new", {"name": "Lange groep"}),
-        ("group_admin", "teams:group_school_new", {"name": "Lang"}),
+        ("platform", "teams:school_group_new", {"name": "Lange groep"}),
+        ("group_admin", "teams:school_group_school_new", {"name": "Lang"}),
     ],
 )
 def test_a_new_school_or_group_with_a_260_character_address(client, world, who, url, extra):
@@ -37,7 +37,7 @@ def test_a_new_school_or_group_with_a_260_character_address(client, world, who, 
         UserFactory(username="platform", is_staff=True) if who == "platform" else world.group_admin
     )
     client.force_login(user)
-    args = [world.group.pk] if url == "teams:group_school_new" else []
+    args = [world.group.pk] if url == "teams:school_group_school_new" else []
     response = client.post(reverse(url, args=args), {**NEWCOMER, **extra})
     assert response.status_code == 200
     assert TOO_LONG in response.content.decode()

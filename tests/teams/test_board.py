@@ -605,7 +605,7 @@ class TestTaskList:
         client.force_login(world.group_admin)
         group = TaskGroup.objects.get(kind="technical")
         client.post(
-            reverse("teams:group", args=[world.group.pk]),
+            reverse("teams:school_group", args=[world.group.pk]),
             {"title": "Raamcontract printers", "group": group.pk, "frequency": "yearly"},
         )
         assert SchoolTask.objects.get(title="Raamcontract printers").school_group == world.group

@@ -139,7 +139,7 @@ def test_limits_can_be_changed_by_managers_only(client, figures):
 
 def test_group_admin_sees_the_schools_side_by_side(client, figures):
     client.force_login(figures.group_admin)
-    response = client.get(reverse("teams:group", args=[figures.group.pk]))
+    response = client.get(reverse("teams:school_group", args=[figures.group.pk]))
     rows = response.context["data"].schools
     assert [column.school.name for column in rows] == ["School A", "School B"]
     assert rows[0].current.overloaded_count == 1
@@ -149,7 +149,7 @@ def test_group_view_query_count_does_not_grow_with_schools(client, figures):
     from .factories import SchoolFactory
 
     client.force_login(figures.group_admin)
-    url = reverse("teams:group", args=[figures.group.pk])
+    url = reverse("teams:school_group", args=[figures.group.pk])
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     for _ in range(10):

@@ -324,7 +324,7 @@ def test_a_sister_schools_person_becomes_the_new_schools_director_without_a_doub
     people = StaffMember.objects.count()
     client.force_login(world.group_admin)
     response = client.post(
-        reverse("teams:group_school_new", args=[world.group.pk]),
+        reverse("teams:school_group_school_new", args=[world.group.pk]),
         {
             "name": "School D",
             "email": omer.email.upper(),

@@ -94,13 +94,13 @@ def test_changing_an_address_to_a_sister_schools_person_is_refused(client, world
 class TestGroupAdministratorLinks:
     def link(self, client, world, member, school, post="ict_coordinator"):
         return client.post(
-            reverse("teams:group_link", args=[world.group.pk]),
+            reverse("teams:school_group_link", args=[world.group.pk]),
             {"link-staff_member": member.pk, "link-school": school.pk, "link-post": post},
         )
 
     def test_the_group_administrator_links_a_person_to_a_sister_school(self, client, world):
         client.force_login(world.group_admin)
-        page = client.get(reverse("teams:group", args=[world.group.pk])).content.decode()
+        page = client.get(reverse("teams:school_group", args=[world.group.pk])).content.decode()
         assert "Omer B (School B)" in page
         response = self.link(client, world, world.other_staff, world.school)
         assert response.status_code == 302

@@ -40,7 +40,7 @@ def accept_from_mail(client, password=NEW_PASSWORD):
 def test_platform_admin_creates_a_group_and_its_administrator(client, platform_admin, catalogue):
     client.force_login(platform_admin)
     response = client.post(
-        reverse("teams:group_new"),
+        reverse("teams:school_group_new"),
         {"name": "Scholengroep Noord", "email": "greet@noord.test", **NEWCOMER},
     )
     assert response.status_code == 302
@@ -52,7 +52,7 @@ def test_platform_admin_creates_a_group_and_its_administrator(client, platform_a
     # The group's administrator then adds a school and invites its director.
     client.force_login(admin)
     response = client.post(
-        reverse("teams:group_school_new", args=[group.pk]),
+        reverse("teams:school_group_school_new", args=[group.pk]),
         {"name": "Basisschool Noord", "email": "dir@noord.test", **NEWCOMER, "first_name": "Dirk"},
     )
     assert response.status_code == 302
@@ -105,7 +105,7 @@ def test_an_address_with_an_account_is_invited_like_any_other(client, platform_a
 @pytest.mark.parametrize("who", ["director", "coordinator", "staff_user", "group_admin"])
 def test_only_platform_admins_create_groups_and_loose_schools(client, world, who):
     client.force_login(getattr(world, who))
-    assert client.get(reverse("teams:group_new")).status_code == 403
+    assert client.get(reverse("teams:school_group_new")).status_code == 403
     assert client.get(reverse("teams:school_new")).status_code == 403
 
 
@@ -114,7 +114,7 @@ def test_only_platform_admins_create_groups_and_loose_schools(client, world, who
 )
 def test_only_the_groups_administrator_adds_schools_to_it(client, world, who, status):
     client.force_login(getattr(world, who))
-    url = reverse("teams:group_school_new", args=[world.group.pk])
+    url = reverse("teams:school_group_school_new", args=[world.group.pk])
     assert client.get(url).status_code == status
     response = client.post(url, {"name": "Indringer", "email": "x@y.test", **NEWCOMER})
     assert response.status_code == (302 if status == 200 else status)

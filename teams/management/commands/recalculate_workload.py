@@ -18,9 +18,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from teams.models import School, SchoolYear, StaffMember
-from teams.workload import calculate_school, mark_everything, recalculate
 from teams.workload.calculator import SchoolCalculation
-from teams.workload.figures import stale_schools
+from teams.workload.figures import calculate_school, mark_everything, recalculate, stale_schools
 from teams.workload.ranking import loads_in
 
 

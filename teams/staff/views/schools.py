@@ -78,7 +78,7 @@ def _group_page(
         .order_by("catalogue_task__code", "title")
     )
     link_form = link_form or LinkStaffForm(school_group=school_group)
-    link_form.helper.form_action = reverse("teams:group_link", args=[school_group.pk])
+    link_form.helper.form_action = reverse("teams:school_group_link", args=[school_group.pk])
     return render(
         request,
         "teams/group.html",

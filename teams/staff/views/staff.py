@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from guidelines.services import overdue_steps
 from teams import access
 from teams.assignments.assigning import Conflict
 from teams.assignments.distribution import load_panel, member_summary
@@ -143,7 +142,7 @@ def staff_detail(request: HttpRequest, school_id: int, member_id: int) -> HttpRe
             "can_change_rights": access.may_change_rights(request.user, member, school),
             "can_end": access.may_end_appointment(request.user, member, school),
             "invitation": invitations.pending_state_by_member(school).get(member.pk),
-            "rights": rights.rights_of(member, school),
+            "rights": access.rights_in(member, school),
             "rights_choices": rights.RIGHTS,
             "years": SchoolYear.objects.all(),
         },
@@ -311,12 +310,10 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     year = SchoolYear.from_param(request.GET.get("year"))
     member = StaffMember.objects.filter(user_id=request.user.pk or 0).first()
     summaries = []
-    steps = []
     if member is not None:
         here = Appointment.objects.current().filter(staff_member=member)
         schools = list(access.visible_schools(request.user).filter(pk__in=here.values("school_id")))
         summaries = [member_summary(member, school, year) for school in schools]
-        steps = overdue_steps(staff_member=member, school_ids=[s.pk for s in schools])
     return render(
         request,
         "teams/my_tasks.html",
@@ -326,6 +323,5 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
             "overdue": overdue.for_member(member),
             "year": year,
             "years": SchoolYear.objects.all(),
-            "overdue_steps": steps,
         },
     )
