@@ -64,7 +64,7 @@ def test_back_up_tasks_are_counted_and_named_apart(client, demo):
 
 def test_the_group_page_shows_needed_and_carried_hours_per_group_each_labelled(client, demo):
     log_in(client, "beheer.scholengroep")
-    response = client.get(reverse("teams:group", args=[demo.school_group_id]))
+    response = client.get(reverse("teams:school_group", args=[demo.school_group_id]))
     page = response.content.decode()
     for column in response.context["data"].schools:
         log_in(client, "beheer.scholengroep")

@@ -231,7 +231,7 @@ class GeneratedWorkload(TestCase):
         admin = User.objects.create(username=f"g{group.pk}")
         Membership.objects.create(user=admin, kind="group_admin", school_group=group)
         self.client.force_login(admin)
-        data = self.client.get(reverse("teams:group", args=[group.pk])).context["data"]
+        data = self.client.get(reverse("teams:school_group", args=[group.pk])).context["data"]
         for column in data.schools:
             result = per_school[column.school.pk]
             assert column.current.group_split() == result.needed_by_group
