@@ -46,3 +46,19 @@ class HoursFactorForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("hours_factor_by_hand", error)
         return data
+
+
+class LimitsForm(forms.Form):
+    """The school's workload limits as typed; their range is the service's to check."""
+
+    busy_from = forms.IntegerField()
+    overloaded_above = forms.IntegerField()
+    invalid_message = _("Give both limits as whole percentages.")
+
+
+class BudgetConversionForm(forms.Form):
+    """Minutes per teaching period and weeks per year as typed; the service checks ranges."""
+
+    minutes_per_period = forms.IntegerField()
+    weeks_per_year = forms.IntegerField()
+    invalid_message = _("Give the minutes and the weeks as whole numbers.")

@@ -18,7 +18,7 @@ from teams.models import School, SchoolYear
 from teams.reminders import overdue
 from teams.workload import services
 from teams.workload.calculator import LIMIT_RANGE, REFERENCE_SIZE, task_hours
-from teams.workload.forms import HoursFactorForm
+from teams.workload.forms import BudgetConversionForm, HoursFactorForm, LimitsForm
 from teams.workload.hours_input import display_number
 from teams.workload.reading import school_dashboard
 from teams.workload.units import MINUTES_PER_PERIOD_RANGE, WEEKS_PER_YEAR_RANGE
@@ -78,19 +78,13 @@ def factor_initial(school: School) -> dict[str, object]:
 @require_POST
 def limits(request: HttpRequest, school_id: int) -> HttpResponse:
     school = access.get_school(request.user, school_id, manage=True)
+    form = LimitsForm(request.POST)
     try:
-        services.set_limits(
-            school=school,
-            busy_from=int(request.POST.get("busy_from", "")),
-            overloaded_above=int(request.POST.get("overloaded_above", "")),
-        )
-    except (ValueError, ValidationError) as error:
-        text = (
-            error.messages[0]
-            if isinstance(error, ValidationError)
-            else _("Give both limits as whole percentages.")
-        )
-        messages.error(request, text)
+        if not form.is_valid():
+            raise ValidationError(form.invalid_message)
+        services.set_limits(school=school, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
     else:
         messages.success(request, _("The limits were saved; the figures are being recalculated."))
     return redirect(reverse("teams:workload", args=[school.pk]))
@@ -100,19 +94,13 @@ def limits(request: HttpRequest, school_id: int) -> HttpResponse:
 def budget_conversion(request: HttpRequest, school_id: int) -> HttpResponse:
     """How many hours a teaching period and a week of ICT budget are worth in this school."""
     school = access.get_school(request.user, school_id, manage=True)
+    form = BudgetConversionForm(request.POST)
     try:
-        changed = services.set_budget_conversion(
-            school=school,
-            minutes_per_period=int(request.POST.get("minutes_per_period", "")),
-            weeks_per_year=int(request.POST.get("weeks_per_year", "")),
-        )
-    except (ValueError, ValidationError) as error:
-        text = (
-            error.messages[0]
-            if isinstance(error, ValidationError)
-            else _("Give the minutes and the weeks as whole numbers.")
-        )
-        messages.error(request, text)
+        if not form.is_valid():
+            raise ValidationError(form.invalid_message)
+        changed = services.set_budget_conversion(school=school, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
     else:
         messages.success(
             request,
