@@ -34,7 +34,6 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from teams.access import staff_for_task
-from teams.assignments import task_list
 from teams.models import (
     Appointment,
     Assignment,
@@ -168,7 +167,7 @@ class SchoolGroupAdmin(admin.ModelAdmin[SchoolGroup]):
 
     def save_model(self, request: HttpRequest, obj: SchoolGroup, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        task_list.adopt_catalogue(school_group=obj)
+        SchoolTask.objects.adopt_catalogue(school_group=obj)
 
 
 @admin.register(School)
@@ -179,7 +178,7 @@ class SchoolAdmin(admin.ModelAdmin[School]):
 
     def save_model(self, request: HttpRequest, obj: School, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        task_list.adopt_catalogue(school=obj)
+        SchoolTask.objects.adopt_catalogue(school=obj)
         workload_services.mark_from_now(workload_services.school_with_sisters(obj))
 
 

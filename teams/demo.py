@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from tasks.models import Task
 from tasks.services import import_file
-from teams.assignments import task_list
 from teams.models import (
     Appointment,
     Assignment,
@@ -256,9 +255,9 @@ def seed_demo(*, password: str) -> list[tuple[str, str]]:
         name: School.objects.get_or_create(name=name, school_group=group)[0]
         for name in (LINDE, ZUID)
     }
-    task_list.adopt_catalogue(school_group=group)
+    SchoolTask.objects.adopt_catalogue(school_group=group)
     for school in schools.values():
-        task_list.adopt_catalogue(school=school)
+        SchoolTask.objects.adopt_catalogue(school=school)
     names = {p.username: (p.first_name, p.last_name) for p in PEOPLE if p.username}
     users = {
         username: _account(username, password, *names.get(username, ("", "")))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from teams.assignments.views import board, history, task_list
+from teams.assignments.views import board, history, person_tasks, task_list
 from teams.reminders import views as reminders
 from teams.staff.views import onboarding, schools, staff
 from teams.workload import views as workload
@@ -9,10 +9,15 @@ app_name = "teams"
 
 urlpatterns = [
     path("", schools.school_list, name="schools"),
-    path("me/", staff.my_tasks, name="my_tasks"),
+    path("me/", person_tasks.my_tasks, name="my_tasks"),
     path("new/", onboarding.new_school, name="school_new"),
     path("school-groups/new/", onboarding.new_school_group, name="school_group_new"),
     path("school-groups/<int:group_id>/", schools.group, name="school_group"),
+    path(
+        "school-groups/<int:group_id>/tasks/",
+        task_list.school_group_task_list,
+        name="school_group_tasks",
+    ),
     path("school-groups/<int:group_id>/link-staff/", schools.group_link, name="school_group_link"),
     path("reminders/", reminders.reminder_list, name="reminders"),
     path("reminders/<int:reminder_id>/", reminders.reminder_open, name="reminder_open"),
@@ -56,6 +61,11 @@ urlpatterns = [
     ),
     path("<int:school_id>/staff/", staff.staff_list, name="staff"),
     path("<int:school_id>/staff/<int:member_id>/", staff.staff_detail, name="staff_detail"),
+    path(
+        "<int:school_id>/staff/<int:member_id>/tasks/",
+        person_tasks.member_tasks,
+        name="member_tasks",
+    ),
     path("<int:school_id>/staff/<int:member_id>/edit/", staff.staff_edit, name="staff_edit"),
     path("<int:school_id>/staff/<int:member_id>/remove/", staff.staff_remove, name="staff_remove"),
     path("<int:school_id>/staff/import/", onboarding.staff_import, name="staff_import"),

@@ -34,18 +34,12 @@ PARTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "models": (("teams.models",), ("calculator", "units", "catalogue")),
     # Every "may this account see or do this" decision.
     "access": (("teams.access",), ("models",)),
-    # The rooms of teams, each importing only rooms before it.
-    "reminders": (("teams.reminders",), _BELOW_ROOMS),
-    # The dashboard lists the school's overdue occurrences.
-    "workload": (("teams.workload",), (*_BELOW_ROOMS, "teams.reminders.overdue")),
-    # The board shows a school's overdue occurrences.
-    "assignments": (("teams.assignments",), (*_BELOW_ROOMS, "workload", "teams.reminders.overdue")),
-    # Staff pages show a person's tasks and overdue occurrences; a new school or school
-    # group gets the catalogue on its task list; the school group page adds its own tasks.
-    "staff": (
-        ("teams.staff",),
-        (*_BELOW_ROOMS, "workload", "teams.reminders.overdue", "assignments"),
-    ),
+    # The rooms of teams: each reads the models, access and the workload figures, never
+    # another room; a page that shows another room's part loads it from that room's URL.
+    "workload": (("teams.workload",), _BELOW_ROOMS),
+    "reminders": (("teams.reminders",), (*_BELOW_ROOMS, "workload")),
+    "assignments": (("teams.assignments",), (*_BELOW_ROOMS, "workload")),
+    "staff": (("teams.staff",), (*_BELOW_ROOMS, "workload")),
     # What wires the rooms together: URLs, admin, jobs, demo, commands, template tags.
     "teams": (("teams",), (*_BELOW_ROOMS, "reminders", "workload", "assignments", "staff")),
     # The step plan builds on teams; teams never imports it.
@@ -180,6 +174,9 @@ def test_the_table_is_read_right():
     assert not may_import("teams.assignments.distribution", "teams.staff.identity")
     assert not may_import("teams.assignments.views.board", "teams.reminders.scan")
     assert not may_import("teams.staff.views.staff", "teams.assignments.views.board")
+    assert not may_import("teams.staff.services", "teams.assignments.assigning")
+    assert not may_import("teams.workload.views", "teams.reminders.services")
+    assert may_import("teams.staff.views.staff", "teams.workload.ranking")
     assert may_import("teams.urls", "teams.assignments.views.board")
     assert not may_import("tasks.services", "teams.models")
     found = {(i.module, i.target) for i in all_imports()}

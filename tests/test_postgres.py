@@ -10,9 +10,9 @@ from django.db import connection, transaction
 from tasks import services
 from tasks.models import CatalogueImport, Task
 from teams.assignments import assigning
-from teams.assignments.assigning import AssignmentInput, Conflict
+from teams.assignments.assigning import AssignmentInput
 from teams.assignments.distribution import task_row
-from teams.models import Assignment
+from teams.models import Assignment, Conflict
 
 from .tasks.workbooks import simple_rows, workbook_bytes
 from .teams.conftest import world  # noqa: F401  (the cast of the teams tests)

@@ -19,18 +19,10 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from teams.access import staff_for_task
-from teams.models import Assignment, SchoolTask, SchoolYear, StaffMember
+from teams.models import Assignment, Conflict, SchoolTask, SchoolYear, StaffMember
 from teams.workload.figures import mark_changed, schools_of
 
 Kind = Assignment.Kind
-
-
-class Conflict(Exception):
-    """Someone else changed the task or assignment after the user loaded it."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def state_token(assignments: Iterable[Assignment]) -> str:

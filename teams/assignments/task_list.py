@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tasks.models import Frequency, Level, Task, TaskGroup
+from tasks.models import Frequency, TaskGroup
 from teams.models import (
     School,
     SchoolGroup,
@@ -17,37 +17,6 @@ from teams.workload.services import mark_from_now
 # --- Task lists -----------------------------------------------------------------------------
 
 
-def adopt_catalogue(
-    *, school: School | None = None, school_group: SchoolGroup | None = None
-) -> int:
-    """Put every active catalogue task on the list of a school or school group.
-
-    In a school group, group-level tasks go on the group's list and the rest
-    on each school's; a school on its own takes them all. Tasks already on the
-    list (hidden ones too) are left as they are. Returns how many were added.
-    """
-    if (school is None) == (school_group is None):
-        raise ValueError("Pass a school or a school group.")
-    catalogue = Task.objects.active()
-    owner: dict[str, School | SchoolGroup]
-    if school_group is not None:
-        catalogue = catalogue.filter(level=Level.SCHOOL_GROUP)
-        owner = {"school_group": school_group}
-    else:
-        assert school is not None
-        if school.school_group_id is not None:
-            catalogue = catalogue.filter(level=Level.SCHOOL)
-        owner = {"school": school}
-    adopted = SchoolTask.objects.filter(**owner, catalogue_task__isnull=False).values(
-        "catalogue_task_id"
-    )
-    missing = catalogue.exclude(pk__in=adopted).values_list("pk", flat=True)
-    created = SchoolTask.objects.bulk_create(
-        [SchoolTask(**owner, catalogue_task_id=pk) for pk in missing], batch_size=500
-    )
-    return len(created)
-
-
 def adopt_catalogue_everywhere() -> int:
     """Adopt new catalogue tasks in every school group and school (the nightly run).
 
@@ -56,12 +25,12 @@ def adopt_catalogue_everywhere() -> int:
     """
     added, grown = 0, set[int]()
     for group in SchoolGroup.objects.all():
-        count = adopt_catalogue(school_group=group)
+        count = SchoolTask.objects.adopt_catalogue(school_group=group)
         if count:
             added += count
             grown.update(School.objects.filter(school_group=group).values_list("pk", flat=True))
     for school in School.objects.all():
-        count = adopt_catalogue(school=school)
+        count = SchoolTask.objects.adopt_catalogue(school=school)
         if count:
             added += count
             grown.add(school.pk)

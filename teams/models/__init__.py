@@ -1,6 +1,7 @@
 """The teams app's models, one module per area; import them from here."""
 
 from teams.models.accounts import INVITATION_VALID_FOR, AccountSettings, Invitation
+from teams.models.conflict import Conflict
 from teams.models.imports import StaffImport
 from teams.models.organisation import (
     MAX_SIZE,
@@ -54,6 +55,7 @@ __all__ = [
     "Assignment",
     "Budget",
     "BudgetUnit",
+    "Conflict",
     "Digest",
     "Invitation",
     "Membership",

@@ -21,11 +21,13 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from teams.models.organisation import School
+from teams.models.organisation import School, SchoolYear
 from teams.models.staff import Appointment, StaffMember
-from teams.models.tasks import SchoolTask
+from teams.models.tasks import Assignment, SchoolTask
 
 MAX_LEAD_DAYS = 90
+# The most overdue occurrences a page lists.
+OVERDUE_SHOWN = 50
 
 
 class Rhythm(models.TextChoices):
@@ -100,6 +102,42 @@ class OccurrenceQuerySet(models.QuerySet["Occurrence"]):
         if school.school_group_id:
             owner |= Q(school_task__school_group_id=school.school_group_id)
         return self.filter(owner)
+
+    def overdue_in(self, school: School, on: date) -> list[Occurrence]:
+        """The school's overdue occurrences (its own tasks and its group's), oldest first,
+        as the board, the dashboard and the due-dates page list them."""
+        return list(
+            self.overdue(on)
+            .for_school(school)
+            .select_related("school_task__catalogue_task")
+            .order_by("due_on", "pk")[:OVERDUE_SHOWN]
+        )
+
+    def overdue_of(self, member: StaffMember | None, on: date) -> list[Occurrence]:
+        """The overdue occurrences of tasks the person is responsible for in the school year
+        each falls in, where they still work (:meth:`AssignmentQuerySet.counting`)."""
+        if member is None:
+            return []
+        responsible = {
+            (task_id, year)
+            for task_id, year in Assignment.objects.counting()
+            .filter(staff_member=member, kind=Assignment.Kind.RESPONSIBLE)
+            .values_list("school_task_id", "school_year__start_year")
+        }
+        if not responsible:
+            return []
+        found = (
+            self.overdue(on)
+            .filter(school_task_id__in={task_id for task_id, _year in responsible})
+            .select_related("school_task__catalogue_task", "school_task__school")
+            .order_by("due_on", "pk")
+        )
+        return [
+            occurrence
+            for occurrence in found
+            if (occurrence.school_task_id, SchoolYear.start_year_of(occurrence.due_on))
+            in responsible
+        ][:OVERDUE_SHOWN]
 
 
 class Occurrence(models.Model):

@@ -34,6 +34,34 @@ class SchoolTaskQuerySet(models.QuerySet["SchoolTask"]):
     def with_catalogue(self) -> SchoolTaskQuerySet:
         return self.select_related("catalogue_task__group", "group")
 
+    def adopt_catalogue(
+        self, *, school: School | None = None, school_group: SchoolGroup | None = None
+    ) -> int:
+        """Put every active catalogue task on the list of a school or school group.
+
+        In a school group, group-level tasks go on the group's list and the rest
+        on each school's; a school on its own takes them all. Tasks already on the
+        list (hidden ones too) are left as they are. Returns how many were added.
+        """
+        if (school is None) == (school_group is None):
+            raise ValueError("Pass a school or a school group.")
+        catalogue = Task.objects.active()
+        owner: dict[str, School | SchoolGroup]
+        if school_group is not None:
+            catalogue = catalogue.filter(level=Level.SCHOOL_GROUP)
+            owner = {"school_group": school_group}
+        else:
+            assert school is not None
+            if school.school_group_id is not None:
+                catalogue = catalogue.filter(level=Level.SCHOOL)
+            owner = {"school": school}
+        adopted = self.filter(**owner, catalogue_task__isnull=False).values("catalogue_task_id")
+        missing = catalogue.exclude(pk__in=adopted).values_list("pk", flat=True)
+        created = self.bulk_create(
+            [self.model(**owner, catalogue_task_id=pk) for pk in missing], batch_size=500
+        )
+        return len(created)
+
 
 class SchoolTask(models.Model):
     """A task on a school's (or a school group's) list.

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from teams import access
 from teams.models import (
+    Occurrence,
     Reminder,
     ReminderSettings,
     Schedule,
@@ -29,7 +30,7 @@ from teams.models import (
 )
 from teams.models.reminders import DEFAULT_BACKUP_AFTER_DAYS
 from teams.reminders import feed as calendar_feed
-from teams.reminders import overdue, services
+from teams.reminders import services
 from teams.reminders.forms import DoneForm, PolicyForm, ScheduleForm, SettingsForm
 from teams.reminders.recurrence import RHYTHM_FOR_FREQUENCY
 
@@ -185,7 +186,7 @@ def school_reminders(request: HttpRequest, school_id: int) -> HttpResponse:
             "school": school,
             "year": None,
             "schedules": schedules,
-            "overdue": overdue.for_school(school),
+            "overdue": Occurrence.objects.overdue_in(school, timezone.localdate()),
             "form": form,
             "can_manage": can_manage,
             "today": timezone.localdate(),

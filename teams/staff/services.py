@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from teams.assignments.assigning import Conflict
 from teams.models import (
     Appointment,
     Budget,
     BudgetUnit,
+    Conflict,
     Post,
     Role,
     School,

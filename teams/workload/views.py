@@ -9,13 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from teams import access
-from teams.models import School, SchoolYear
-from teams.reminders import overdue
+from teams.models import Occurrence, School, SchoolYear
 from teams.workload import services
 from teams.workload.calculator import LIMIT_RANGE, REFERENCE_SIZE, task_hours
 from teams.workload.forms import BudgetConversionForm, HoursFactorForm, LimitsForm
@@ -48,7 +48,7 @@ def _dashboard(
             "data": data,
             "groups": data.groups(),
             "chart_data": data.chart_data(),
-            "overdue": overdue.for_school(school),
+            "overdue": Occurrence.objects.overdue_in(school, timezone.localdate()),
             "can_manage": rights.can_manage_school(school.pk),
             "years": SchoolYear.objects.all(),
             "factor_form": factor_form or HoursFactorForm(initial=factor_initial(school)),

@@ -18,6 +18,7 @@ def urls(w):
         "task": reverse("teams:task", args=[s, t]),
         "staff": reverse("teams:staff", args=[s]),
         "staff_detail": reverse("teams:staff_detail", args=[s, m]),
+        "member_tasks": reverse("teams:member_tasks", args=[s, m]),
         "staff_edit": reverse("teams:staff_edit", args=[s, m]),
         "roles": reverse("teams:roles", args=[s]),
         "task_list": reverse("teams:task_list", args=[s]),
@@ -25,6 +26,7 @@ def urls(w):
         "history": reverse("teams:history", args=[s]),
         "export": reverse("teams:export", args=[s]),
         "group": reverse("teams:school_group", args=[w.group.pk]),
+        "group_tasks": reverse("teams:school_group_tasks", args=[w.group.pk]),
         "workload": reverse("teams:workload", args=[s]),
     }
 
@@ -35,6 +37,7 @@ READ = {
     "task":         [200, 200, 200, 200, 404, 404],
     "staff":        [200, 200, 200, 200, 404, 404],
     "staff_detail": [200, 200, 200, 200, 404, 404],
+    "member_tasks": [200, 200, 200, 200, 404, 404],
     "staff_edit":   [200, 200, 403, 403, 404, 404],
     "roles":        [200, 200, 200, 200, 404, 404],
     "task_list":    [200, 200, 200, 200, 404, 404],
@@ -42,6 +45,7 @@ READ = {
     "history":      [200, 200, 200, 200, 404, 404],
     "export":       [200, 200, 200, 200, 404, 404],
     "group":        [404, 404, 404, 200, 404, 404],
+    "group_tasks":  [404, 404, 404, 200, 404, 404],
     "workload":     [200, 200, 403, 200, 404, 404],
 }  # fmt: skip
 

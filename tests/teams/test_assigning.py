@@ -8,9 +8,9 @@ from django.db import IntegrityError
 from django.utils import translation
 
 from teams.assignments import assigning
-from teams.assignments.assigning import AssignmentInput, Conflict
+from teams.assignments.assigning import AssignmentInput
 from teams.assignments.distribution import task_row
-from teams.models import Assignment, SchoolYear
+from teams.models import Assignment, Conflict, SchoolYear
 
 from .factories import StaffMemberFactory, appoint
 

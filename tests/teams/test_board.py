@@ -530,11 +530,27 @@ class TestStaff:
         assign(world, world.tasks[0], world.staff[0])
         assign(world, world.tasks[1], world.staff[0], B)
         client.force_login(world.staff_user)
-        response = client.get(
+        detail = client.get(
             reverse("teams:staff_detail", args=[world.school.pk, world.staff[0].pk])
-        )
+        ).content.decode()
+        tasks_url = reverse("teams:member_tasks", args=[world.school.pk, world.staff[0].pk])
+        # The person's page loads the tasks from the assignments' address, a link without htmx.
+        assert f'hx-get="{tasks_url}?year={world.year.start_year}"' in detail
+        assert f'href="{tasks_url}?year={world.year.start_year}"' in detail
+        fragment = client.get(tasks_url, headers={"HX-Request": "true"})
+        assert "<html" not in fragment.content.decode()
+        assert "Taak A0" in fragment.content.decode()
+        response = client.get(tasks_url)
+        assert "<html" in response.content.decode() and "De taken van Ann A" in response.content.decode()
         summary = response.context["summary"]
         assert (summary.carried_hours, summary.backup_hours, summary.percent) == (10, 0, 25)
+
+    def test_a_person_of_another_school_has_no_tasks_page_here(self, client, world):
+        assert world.other_staff is not None
+        client.force_login(world.director)
+        missing = reverse("teams:member_tasks", args=[world.school.pk, 999999])
+        elsewhere = reverse("teams:member_tasks", args=[world.school.pk, world.other_staff.pk])
+        assert client.get(missing).status_code == client.get(elsewhere).status_code == 404
 
     def test_my_tasks(self, client, world):
         assign(world, world.tasks[2], world.staff[2])  # Carla has the staff login
@@ -562,7 +578,7 @@ class TestStaff:
         assign(world, world.tasks[0], world.staff[0])  # 10 hours against 5
         client.force_login(world.director)
         response = client.get(
-            reverse("teams:staff_detail", args=[world.school.pk, world.staff[0].pk])
+            reverse("teams:member_tasks", args=[world.school.pk, world.staff[0].pk])
         )
         page = response.content.decode()
         assert response.context["summary"].state == "over"
@@ -604,11 +620,30 @@ class TestTaskList:
     def test_group_admin_adds_a_group_task(self, client, world):
         client.force_login(world.group_admin)
         group = TaskGroup.objects.get(kind="technical")
-        client.post(
-            reverse("teams:school_group", args=[world.group.pk]),
-            {"title": "Raamcontract printers", "group": group.pk, "frequency": "yearly"},
+        page = client.get(reverse("teams:school_group", args=[world.group.pk])).content.decode()
+        tasks_url = reverse("teams:school_group_tasks", args=[world.group.pk])
+        assert f'href="{tasks_url}"' in page
+        response = client.post(
+            tasks_url, {"title": "Raamcontract printers", "group": group.pk, "frequency": "yearly"}
         )
+        assert response.status_code == 302
         assert SchoolTask.objects.get(title="Raamcontract printers").school_group == world.group
+        assert "Raamcontract printers" in client.get(tasks_url).content.decode()
+
+    def test_a_group_task_without_title_is_refused_and_nothing_added(self, client, world):
+        client.force_login(world.group_admin)
+        before = SchoolTask.objects.count()
+        url = reverse("teams:school_group_tasks", args=[world.group.pk])
+        response = client.post(url, {"title": "", "group": "", "frequency": "yearly"})
+        assert response.status_code == 400
+        assert "Dit veld is verplicht" in response.content.decode()
+        assert SchoolTask.objects.count() == before
+
+    def test_a_director_has_no_group_task_list(self, client, world):
+        client.force_login(world.director)
+        url = reverse("teams:school_group_tasks", args=[world.group.pk])
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"title": "X", "frequency": "yearly"}).status_code == 404
 
 
 def test_export_is_safe_to_open(client, world):
@@ -689,7 +724,7 @@ def test_board_panel_agrees_with_the_workload_figures(client, world):
     def shown() -> tuple[object, ...]:
         load = next(x for x in board(client, world).context["board"].loads if x.member == bram)
         summary = client.get(
-            reverse("teams:staff_detail", args=[world.school.pk, bram.pk])
+            reverse("teams:member_tasks", args=[world.school.pk, bram.pk])
         ).context["summary"]
         return (load.figures.carried_hours, load.figures.budget_hours, load.figures.percent,
                 summary.carried_hours, summary.percent)  # fmt: skip

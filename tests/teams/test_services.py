@@ -54,27 +54,27 @@ def codes(**owner):
 
 
 def test_adopting_the_catalogue_in_a_school_group(world, catalogue):
-    task_list.adopt_catalogue(school_group=world.group)
-    task_list.adopt_catalogue(school=world.school)
+    SchoolTask.objects.adopt_catalogue(school_group=world.group)
+    SchoolTask.objects.adopt_catalogue(school=world.school)
     assert codes(school_group=world.group) == ["G1"]
     assert codes(school=world.school) == ["S1", "S2"]
 
 
 def test_a_standalone_school_adopts_everything_active(catalogue):
     school = SchoolFactory(school_group=None)
-    assert task_list.adopt_catalogue(school=school) == 3
+    assert SchoolTask.objects.adopt_catalogue(school=school) == 3
     assert codes(school=school) == ["G1", "S1", "S2"]
 
 
 def test_adopting_twice_adds_nothing_and_keeps_hidden_tasks_hidden(world, catalogue):
-    task_list.adopt_catalogue(school=world.school)
+    SchoolTask.objects.adopt_catalogue(school=world.school)
     SchoolTask.objects.filter(catalogue_task__code="S1").update(is_hidden=True)
-    assert task_list.adopt_catalogue(school=world.school) == 0
+    assert SchoolTask.objects.adopt_catalogue(school=world.school) == 0
     assert SchoolTask.objects.get(catalogue_task__code="S1").is_hidden
 
 
 def test_school_values_override_the_catalogue(world, catalogue):
-    task_list.adopt_catalogue(school=world.school)
+    SchoolTask.objects.adopt_catalogue(school=world.school)
     task = SchoolTask.objects.get(catalogue_task__code="S1")
     assert (task.hours, task.frequency, task.display_title) == (10, "ad_hoc", "Wifi")
     task_list.set_local_values(task=task, hours=Decimal(4), frequency="weekly")
@@ -84,7 +84,7 @@ def test_school_values_override_the_catalogue(world, catalogue):
 
 
 def test_retired_catalogue_tasks_leave_the_board_but_keep_their_assignments(world, catalogue):
-    task_list.adopt_catalogue(school=world.school)
+    SchoolTask.objects.adopt_catalogue(school=world.school)
     task = SchoolTask.objects.get(catalogue_task__code="S1")
     Assignment.objects.create(
         school_task=task, school_year=world.year, kind="responsible", staff_member=world.staff[0]

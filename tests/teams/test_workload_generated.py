@@ -258,7 +258,7 @@ class GeneratedWorkload(TestCase):
     def check_staff_pages(self, school, year, expected) -> None:  # type: ignore[no-untyped-def]
         for staff_id, (carried, _budget, percent, _state) in expected.items():
             summary = self.client.get(
-                reverse("teams:staff_detail", args=[school.pk, staff_id])
+                reverse("teams:member_tasks", args=[school.pk, staff_id])
             ).context["summary"]
             assert (summary.carried_hours, summary.percent) == (carried, percent)
 

@@ -24,8 +24,7 @@ from teams.assignments.distribution import (
     write_distribution,
 )
 from teams.assignments.forms import AssignmentForm, BulkAssignForm
-from teams.models import Assignment, School, SchoolTask, SchoolYear
-from teams.reminders import overdue
+from teams.models import Assignment, Conflict, Occurrence, School, SchoolTask, SchoolYear
 from teams.workload.calculator import SchoolCalculation
 from teams.workload.figures import calculate_school
 
@@ -92,7 +91,7 @@ def board(request: HtmxHttpRequest, school_id: int) -> HttpResponse:
             "q": query,
             # A search by code or title lands on its first task's button.
             "jump_to": rows[0].task.pk if query and rows else None,
-            "overdue": overdue.for_school(school),
+            "overdue": Occurrence.objects.overdue_in(school, timezone.localdate()),
             "bulk_form": BulkAssignForm(
                 tasks=SchoolTask.objects.none(), staff=access.staff_of(school)
             ),
@@ -237,7 +236,7 @@ def assignment_add(request: HtmxHttpRequest, school_id: int, task_id: int) -> Ht
                 data=form.to_input(),
                 expected_state=form.cleaned_data["state"],
             )
-        except assigning.Conflict as conflict:
+        except Conflict as conflict:
             # The user's choice stays, now based on the task as it is: adding again saves it.
             data = request.POST.copy()
             data[f"t{task.pk}-state"] = task_row(task, school, year).state
@@ -301,7 +300,7 @@ def assignment_change(request: HtmxHttpRequest, school_id: int, assignment_id: i
                 data=form.to_input(),
                 expected_version=form.cleaned_data["version"] or 0,
             )
-        except assigning.Conflict as conflict:
+        except Conflict as conflict:
             form = _resubmittable(request, assignment, task, conflict.message)
             return _after_change(
                 request, school, task, year, change_forms={assignment.pk: form}, conflict=True
@@ -339,7 +338,7 @@ def assignment_remove(request: HtmxHttpRequest, school_id: int, assignment_id: i
         return render(request, "teams/task.html", context)
     try:
         assigning.remove_assignment(assignment=assignment, expected_version=version)
-    except assigning.Conflict as conflict:
+    except Conflict as conflict:
         messages.error(request, conflict.message)
         return _after_change(request, school, task, assignment.school_year, conflict=True)
     messages.success(request, _("Removed."))

@@ -51,6 +51,28 @@ def task_list(request: HttpRequest, school_id: int) -> HttpResponse:
     )
 
 
+def school_group_task_list(request: HttpRequest, group_id: int) -> HttpResponse:
+    """The tasks a school group takes on as a group, and a form to add one of its own."""
+    school_group = access.get_group(request.user, group_id)
+    form = OwnTaskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_own_task(school_group=school_group, **form.cleaned_data)
+        messages.success(request, _("The task was added."))
+        return redirect("teams:school_group_tasks", school_group.pk)
+    tasks = (
+        SchoolTask.objects.filter(school_group=school_group)
+        .visible()
+        .with_catalogue()
+        .order_by("catalogue_task__code", "title")
+    )
+    return render(
+        request,
+        "teams/school_group_task_list.html",
+        {"school_group": school_group, "tasks": tasks, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
 def task_edit(request: HttpRequest, school_id: int, task_id: int) -> HttpResponse:
     school = access.get_school(request.user, school_id)
     task = access.get_school_task(request.user, school, task_id, manage=True)

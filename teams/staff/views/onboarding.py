@@ -25,8 +25,15 @@ from django.views.i18n import set_language as django_set_language
 
 from ictteam.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from teams import access
-from teams.assignments import task_list as services
-from teams.models import AccountSettings, Membership, Post, School, SchoolGroup, StaffImport
+from teams.models import (
+    AccountSettings,
+    Membership,
+    Post,
+    School,
+    SchoolGroup,
+    SchoolTask,
+    StaffImport,
+)
 from teams.staff import invitations, rights, staff_file
 from teams.staff import staff_import as importing
 from teams.staff.onboarding_forms import (
@@ -314,7 +321,7 @@ def new_school_group(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():
                 group = SchoolGroup.objects.create(name=data["name"])
-                services.adopt_catalogue(school_group=group)
+                SchoolTask.objects.adopt_catalogue(school_group=group)
                 invitations.invite_manager(
                     newcomer=_newcomer(data),
                     invited_by=request.user,
@@ -360,7 +367,7 @@ def _new_school(
                 )
                 school.full_clean()
                 school.save()
-                services.adopt_catalogue(school=school)
+                SchoolTask.objects.adopt_catalogue(school=school)
                 invitations.invite_manager(
                     newcomer=_newcomer(data),
                     invited_by=request.user,

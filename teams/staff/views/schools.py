@@ -11,8 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from teams import access
-from teams.assignments import task_list
-from teams.assignments.forms import OwnTaskForm
 from teams.models import SchoolGroup, SchoolTask, SchoolYear
 from teams.staff import services as staff_services
 from teams.staff.forms import LinkStaffForm
@@ -30,13 +28,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
 def group(request: HttpRequest, group_id: int) -> HttpResponse:
     """A school group: its schools side by side, and the tasks it takes on as a group."""
     school_group = access.get_group(request.user, group_id)
-    year = SchoolYear.from_param(request.GET.get("year") or request.POST.get("year"))
-    form = OwnTaskForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        task_list.add_own_task(school_group=school_group, **form.cleaned_data)
-        messages.success(request, _("The task was added."))
-        return redirect(school_group)
-    return _group_page(request, school_group, year, form=form)
+    return _group_page(request, school_group, SchoolYear.from_param(request.GET.get("year")))
 
 
 @require_POST
@@ -68,7 +60,6 @@ def _group_page(
     request: HttpRequest,
     school_group: SchoolGroup,
     year: SchoolYear,
-    form: OwnTaskForm | None = None,
     link_form: LinkStaffForm | None = None,
 ) -> HttpResponse:
     group_tasks = (
@@ -87,7 +78,6 @@ def _group_page(
             "year": year,
             "data": school_group_dashboard(school_group, year),
             "group_tasks": group_tasks,
-            "form": form or OwnTaskForm(),
             "link_form": link_form,
             "years": SchoolYear.objects.all(),
         },

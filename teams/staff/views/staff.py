@@ -15,12 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from teams import access
-from teams.assignments.assigning import Conflict
-from teams.assignments.distribution import load_panel, member_summary
 from teams.models import (
     Appointment,
     Budget,
     BudgetUnit,
+    Conflict,
     Post,
     Role,
     School,
@@ -28,10 +27,10 @@ from teams.models import (
     StaffMember,
     StaffRole,
 )
-from teams.reminders import overdue
 from teams.staff import invitations, rights, services
 from teams.staff.forms import RoleForm, StaffForm
 from teams.workload.figures import calculate_school
+from teams.workload.ranking import loads_in
 
 
 def _staff_url(school: School, year: SchoolYear) -> str:
@@ -73,7 +72,7 @@ def staff_list(request: HttpRequest, school_id: int) -> HttpResponse:
         .order_by("last_name", "first_name")
     )
     # Ranked as every page ranks people, with the figures the board shows.
-    loads = load_panel(school, calculate_school(school, year), members)
+    loads = loads_in(members, calculate_school(school, year))
     return render(
         request,
         "teams/staff_list.html",
@@ -133,7 +132,6 @@ def staff_detail(request: HttpRequest, school_id: int, member_id: int) -> HttpRe
             "school": school,
             "year": year,
             "member": member,
-            "summary": member_summary(member, school, year),
             "roles": StaffRole.objects.filter(
                 staff_member=member, school=school, school_year=year
             ).select_related("role"),
@@ -300,28 +298,5 @@ def roles(request: HttpRequest, school_id: int) -> HttpResponse:
             "rows": rows,
             "form": form,
             "can_manage": can_manage,
-        },
-    )
-
-
-def my_tasks(request: HttpRequest) -> HttpResponse:
-    """The signed-in person's own tasks and hours, in every school they work in now; nothing
-    of a school they left."""
-    year = SchoolYear.from_param(request.GET.get("year"))
-    member = StaffMember.objects.filter(user_id=request.user.pk or 0).first()
-    summaries = []
-    if member is not None:
-        here = Appointment.objects.current().filter(staff_member=member)
-        schools = list(access.visible_schools(request.user).filter(pk__in=here.values("school_id")))
-        summaries = [member_summary(member, school, year) for school in schools]
-    return render(
-        request,
-        "teams/my_tasks.html",
-        {
-            "member": member,
-            "summaries": summaries,
-            "overdue": overdue.for_member(member),
-            "year": year,
-            "years": SchoolYear.objects.all(),
         },
     )
