@@ -78,7 +78,7 @@ def test_dashboard_on_a_phone(page: Page, live_server, school):
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_the_director_scales_the_catalogue_by_keyboard(page: Page, live_server, school, width):
+def test_the_director_sets_the_hours_factor_by_keyboard(page: Page, live_server, school, width):
     from django.urls import reverse
 
     from .test_keyboard import assert_main_fits
@@ -87,15 +87,16 @@ def test_the_director_scales_the_catalogue_by_keyboard(page: Page, live_server, 
     log_in(page, live_server, "directeur")
     page.goto(live_server.url + reverse("teams:workload", args=[school.pk]))
     assert_main_fits(page)
-    for _ in range(80):  # through the dashboard to the first field of the scaling
+    for _ in range(80):  # through the dashboard to the first field of the hours factor
         page.keyboard.press("Tab")
         if page.evaluate("() => document.activeElement.id") == "id_size_measure":
             break
     else:
-        raise AssertionError("the scaling form is not reached by Tab")
+        raise AssertionError("the hours factor form is not reached by Tab")
     page.keyboard.press("ArrowDown")  # -> leerlingen
     page.keyboard.press("Tab")
     page.keyboard.type("2000")
+    expect(page.get_by_role("button", name="Urenfactor bewaren")).to_be_visible()
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     expect(page.get_by_text("Nu: factor 2, dus een taak van 20 u")).to_be_visible()
