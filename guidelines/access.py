@@ -46,7 +46,7 @@ def get_cycle(user: AnyUser, school_id: int, cycle_id: int, *, edit: bool = Fals
 
 def follows_pilots(user: AnyUser) -> bool:
     rights = access_for(user)
-    return rights.is_department or rights.is_superuser or bool(rights.admin_group_ids)
+    return rights.is_department or rights.is_superuser or bool(rights.admin_school_group_ids)
 
 
 def visible_pilots(user: AnyUser) -> QuerySet[Pilot]:
@@ -55,7 +55,7 @@ def visible_pilots(user: AnyUser) -> QuerySet[Pilot]:
     pilots = Pilot.objects.select_related("version__guideline")
     if rights.is_department or rights.is_superuser:
         return pilots
-    return pilots.filter(schools__school_group__in=rights.admin_group_ids).distinct()
+    return pilots.filter(schools__school_group__in=rights.admin_school_group_ids).distinct()
 
 
 def get_pilot(user: AnyUser, pilot_id: int) -> Pilot:
@@ -71,4 +71,4 @@ def pilot_schools(user: AnyUser, pilot: Pilot) -> QuerySet[School]:
     schools = pilot.schools.select_related("school_group").order_by("name")
     if rights.is_department or rights.is_superuser:
         return schools
-    return schools.filter(school_group__in=rights.admin_group_ids)
+    return schools.filter(school_group__in=rights.admin_school_group_ids)

@@ -13,7 +13,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("guidelines:pilots")
     if len(access.managed_school_ids) == 1 and access.coordinator_school_ids:
         return redirect("teams:workload", next(iter(access.managed_school_ids)))
-    if access.managed_school_ids or access.admin_group_ids or access.is_superuser:
+    if access.managed_school_ids or access.admin_school_group_ids or access.is_superuser:
         return redirect("teams:schools")
     if access.member_school_ids:
         return redirect("teams:my_tasks")

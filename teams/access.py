@@ -57,15 +57,15 @@ class Access:
     member_school_ids: frozenset[int] = frozenset()
     director_school_ids: frozenset[int] = frozenset()
     coordinator_school_ids: frozenset[int] = frozenset()
-    admin_group_ids: frozenset[int] = frozenset()
-    group_school_ids: frozenset[int] = frozenset()
+    admin_school_group_ids: frozenset[int] = frozenset()
+    school_group_school_ids: frozenset[int] = frozenset()
     is_department: bool = False
     is_superuser: bool = False
     is_platform_admin: bool = False
 
     @property
     def visible_school_ids(self) -> frozenset[int]:
-        return self.managed_school_ids | self.member_school_ids | self.group_school_ids
+        return self.managed_school_ids | self.member_school_ids | self.school_group_school_ids
 
     def can_view_school(self, school_id: int) -> bool:
         return self.is_superuser or school_id in self.visible_school_ids
@@ -74,10 +74,10 @@ class Access:
         return self.is_superuser or school_id in self.managed_school_ids
 
     def can_view_group(self, group_id: int) -> bool:
-        return self.is_superuser or group_id in self.admin_group_ids
+        return self.is_superuser or group_id in self.admin_school_group_ids
 
     def can_manage_group(self, group_id: int) -> bool:
-        return self.is_superuser or group_id in self.admin_group_ids
+        return self.is_superuser or group_id in self.admin_school_group_ids
 
     def can_manage_task(self, task: SchoolTask) -> bool:
         if task.school_group_id is not None:
@@ -87,7 +87,7 @@ class Access:
     def can_see_workload(self, school_id: int) -> bool:
         """Whether the account opens the school's workload dashboard: those who manage the
         school, and the administrators of its school group (who may only look)."""
-        return self.can_manage_school(school_id) or school_id in self.group_school_ids
+        return self.can_manage_school(school_id) or school_id in self.school_group_school_ids
 
     def can_direct(self, school_id: int) -> bool:
         """Whether the account gives and takes managing rights in the school: its directors,
@@ -95,7 +95,7 @@ class Access:
         director), and platform administrators."""
         return (
             self.is_superuser
-            or school_id in self.group_school_ids
+            or school_id in self.school_group_school_ids
             or school_id in self.director_school_ids
         )
 
@@ -103,7 +103,7 @@ class Access:
         if self.is_platform_admin:
             return Rank.PLATFORM_ADMIN
         for rank, school_ids in (
-            (Rank.GROUP_ADMIN, self.group_school_ids),
+            (Rank.GROUP_ADMIN, self.school_group_school_ids),
             (Rank.DIRECTOR, self.director_school_ids),
             (Rank.COORDINATOR, self.managed_school_ids),
             (Rank.STAFF, self.member_school_ids),
@@ -143,8 +143,8 @@ def read_access(user: AnyUser) -> Access:
         member_school_ids=frozenset(s for k, s, _ in rows if k == Kind.STAFF),
         director_school_ids=frozenset(s for k, s, _ in rows if k == Kind.DIRECTOR),
         coordinator_school_ids=frozenset(s for k, s, _ in rows if k == Kind.COORDINATOR),
-        admin_group_ids=admin_groups,
-        group_school_ids=school_group_schools,
+        admin_school_group_ids=admin_groups,
+        school_group_school_ids=school_group_schools,
         is_department=any(kind == Kind.DEPARTMENT for kind, _, _ in rows),
         is_superuser=user.is_superuser,
         is_platform_admin=user.is_superuser or user.is_staff,
@@ -157,10 +157,10 @@ def visible_schools(user: AnyUser) -> QuerySet[School]:
     return schools if access.is_superuser else schools.filter(pk__in=access.visible_school_ids)
 
 
-def visible_groups(user: AnyUser) -> QuerySet[SchoolGroup]:
+def visible_school_groups(user: AnyUser) -> QuerySet[SchoolGroup]:
     access = access_for(user)
     groups = SchoolGroup.objects.all()
-    return groups if access.is_superuser else groups.filter(pk__in=access.admin_group_ids)
+    return groups if access.is_superuser else groups.filter(pk__in=access.admin_school_group_ids)
 
 
 def get_school(user: AnyUser, pk: int, *, manage: bool = False) -> School:
@@ -173,8 +173,8 @@ def get_school(user: AnyUser, pk: int, *, manage: bool = False) -> School:
     return school
 
 
-def get_group(user: AnyUser, pk: int) -> SchoolGroup:
-    group = visible_groups(user).filter(pk=pk).first()
+def get_school_group(user: AnyUser, pk: int) -> SchoolGroup:
+    group = visible_school_groups(user).filter(pk=pk).first()
     if group is None:
         raise Http404
     return group

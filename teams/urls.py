@@ -12,13 +12,17 @@ urlpatterns = [
     path("me/", person_tasks.my_tasks, name="my_tasks"),
     path("new/", onboarding.new_school, name="school_new"),
     path("school-groups/new/", onboarding.new_school_group, name="school_group_new"),
-    path("school-groups/<int:group_id>/", schools.group, name="school_group"),
+    path("school-groups/<int:group_id>/", schools.school_group, name="school_group"),
     path(
         "school-groups/<int:group_id>/tasks/",
         task_list.school_group_task_list,
         name="school_group_tasks",
     ),
-    path("school-groups/<int:group_id>/link-staff/", schools.group_link, name="school_group_link"),
+    path(
+        "school-groups/<int:group_id>/link-staff/",
+        schools.school_group_link,
+        name="school_group_link",
+    ),
     path("reminders/", reminders.reminder_list, name="reminders"),
     path("reminders/<int:reminder_id>/", reminders.reminder_open, name="reminder_open"),
     path("reminders/settings/", reminders.reminder_settings, name="reminder_settings"),
@@ -29,7 +33,7 @@ urlpatterns = [
     path("<int:school_id>/tasks/<int:task_id>/schedule/", reminders.schedule, name="schedule"),
     path(
         "school-groups/<int:group_id>/new-school/",
-        onboarding.new_group_school,
+        onboarding.new_school_group_school,
         name="school_group_school_new",
     ),
     path("<int:school_id>/", board.board, name="board"),

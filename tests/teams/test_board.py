@@ -541,7 +541,8 @@ class TestStaff:
         assert "<html" not in fragment.content.decode()
         assert "Taak A0" in fragment.content.decode()
         response = client.get(tasks_url)
-        assert "<html" in response.content.decode() and "De taken van Ann A" in response.content.decode()
+        page = response.content.decode()
+        assert "<html" in page and "De taken van Ann A" in page
         summary = response.context["summary"]
         assert (summary.carried_hours, summary.backup_hours, summary.percent) == (10, 0, 25)
 

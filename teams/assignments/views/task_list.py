@@ -53,7 +53,7 @@ def task_list(request: HttpRequest, school_id: int) -> HttpResponse:
 
 def school_group_task_list(request: HttpRequest, group_id: int) -> HttpResponse:
     """The tasks a school group takes on as a group, and a form to add one of its own."""
-    school_group = access.get_group(request.user, group_id)
+    school_group = access.get_school_group(request.user, group_id)
     form = OwnTaskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.add_own_task(school_group=school_group, **form.cleaned_data)

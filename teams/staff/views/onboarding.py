@@ -346,9 +346,9 @@ def new_school(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _new_school(request, None, groups=SchoolGroup.objects.all())
 
 
-def new_group_school(request: AuthenticatedHttpRequest, group_id: int) -> HttpResponse:
+def new_school_group_school(request: AuthenticatedHttpRequest, group_id: int) -> HttpResponse:
     """A school group's administrator adds a school to the group and invites its director."""
-    group = access.get_group(request.user, group_id)
+    group = access.get_school_group(request.user, group_id)
     return _new_school(request, group, groups=None)
 
 

@@ -19,23 +19,23 @@ from teams.workload.reading import school_group_dashboard
 
 def school_list(request: HttpRequest) -> HttpResponse:
     schools = list(access.visible_schools(request.user))
-    groups = list(access.visible_groups(request.user))
+    groups = list(access.visible_school_groups(request.user))
     if len(schools) == 1 and not groups:
         return redirect(schools[0])
     return render(request, "teams/school_list.html", {"schools": schools, "groups": groups})
 
 
-def group(request: HttpRequest, group_id: int) -> HttpResponse:
+def school_group(request: HttpRequest, group_id: int) -> HttpResponse:
     """A school group: its schools side by side, and the tasks it takes on as a group."""
-    school_group = access.get_group(request.user, group_id)
+    school_group = access.get_school_group(request.user, group_id)
     return _group_page(request, school_group, SchoolYear.from_param(request.GET.get("year")))
 
 
 @require_POST
-def group_link(request: HttpRequest, group_id: int) -> HttpResponse:
+def school_group_link(request: HttpRequest, group_id: int) -> HttpResponse:
     """Appoint a person of one school of the group in another: only the group's administrator
     may link people over schools, since the schools' directors see only their own staff."""
-    school_group = access.get_group(request.user, group_id)
+    school_group = access.get_school_group(request.user, group_id)
     year = SchoolYear.from_param(request.POST.get("year"))
     link_form = LinkStaffForm(request.POST, school_group=school_group)
     if link_form.is_valid():
@@ -72,7 +72,7 @@ def _group_page(
     link_form.helper.form_action = reverse("teams:school_group_link", args=[school_group.pk])
     return render(
         request,
-        "teams/group.html",
+        "teams/school_group.html",
         {
             "school_group": school_group,
             "year": year,
