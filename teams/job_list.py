@@ -23,5 +23,8 @@ ADOPT_CATALOGUE_EVERYWHERE: Job[[]] = Job("teams.jobs.adopt_catalogue_everywhere
 FOLLOW_CATALOGUE_CHANGE: Job[[]] = Job("teams.jobs.follow_catalogue_change")
 # Daily: the reminder scan, then senders for the digests.
 SEND_REMINDERS: Job[[]] = Job("teams.jobs.send_reminders_job")
+# A schedule saved within its lead time: the scan of that one task at once (its id, the day
+# as YYYY-MM-DD), so its reminders need not wait for the daily scan.
+SCAN_TASK: Job[[int, str]] = Job("teams.jobs.scan_task_job")
 # After the scan, and every quarter of an hour: the digests still waiting.
 SEND_PENDING_DIGESTS: Job[[]] = Job("teams.jobs.send_pending_digests_job")

@@ -3,6 +3,8 @@
 Jobs are thin: they take ids, call one service and are safe to run twice.
 """
 
+from datetime import date
+
 from celery.exceptions import SoftTimeLimitExceeded
 
 from ictteam.celery import enqueue_on_commit
@@ -20,6 +22,7 @@ __all__ = [
     "follow_catalogue_change",
     "nightly_job",
     "recalculate_marked_job",
+    "scan_task_job",
     "send_pending_digests_job",
     "send_reminders_job",
     "tidy_staff_imports",
@@ -56,6 +59,16 @@ def send_reminders_job() -> int:
     for _ in range(senders):
         enqueue_on_commit(job_list.SEND_PENDING_DIGESTS)
     return senders
+
+
+@job_list.SCAN_TASK.runs
+def scan_task_job(school_task_id: int, day: str) -> int:
+    """Record one task's due occurrences and reminders now; returns the reminders proposed.
+
+    The daily scan would find the same and adds nothing after it; should this job
+    never run, the daily scan records them instead.
+    """
+    return scan.scan_task(school_task_id, on=date.fromisoformat(day)).reminders
 
 
 @job_list.SEND_PENDING_DIGESTS.runs

@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 
 from teams.models import Digest, Occurrence, Reminder, ReminderSettings, Schedule, StaffMember
 from teams.reminders.recurrence import due_dates
-from teams.reminders.sources import SOURCES, Scan
+from teams.reminders.sources import OCCURRENCE_SOURCES, SOURCES, Scan
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +53,21 @@ def run_scan(*, on: date | None = None, send: bool = True) -> ScanResult:
     return ScanResult(occurrences, reminders, digests, sent)
 
 
+def scan_task(school_task_id: int, *, on: date) -> ScanResult:
+    """The daily scan's recording for one task, at once (a schedule saved within its lead
+    time); safe to run twice.
+
+    Its due dates whose lead time has begun become occurrences and their people's
+    reminders are recorded, by the same rules and under the same constraints as the
+    daily scan, which then finds them made and adds nothing. Nothing is gathered or
+    sent: the reminders are in the bell now and in each person's next digest.
+    """
+    only = frozenset({school_task_id})
+    occurrences = record_occurrences(on=on, only=only)
+    reminders = record_reminders(on=on, only=only)
+    return ScanResult(occurrences, reminders, digests=0, sent=0)
+
+
 def pending_digests() -> int:
     return Digest.objects.filter(sent_at__isnull=True, skipped=False).count()
 
@@ -69,15 +84,17 @@ def _due_within_lead(schedule: Schedule, on: date) -> tuple[list[date], date | N
     return found[-MAX_CATCH_UP:], None
 
 
-def record_occurrences(*, on: date) -> int:
+def record_occurrences(*, on: date, only: frozenset[int] | None = None) -> int:
     """Turn every due date whose lead time has begun into an occurrence; returns how many.
 
-    Only schedules whose ``remind_on`` has come are read. A task marked not
-    applicable moves its schedule on without an occurrence.
+    Only schedules whose ``remind_on`` has come are read (of the tasks ``only``
+    names, when given). A task marked not applicable moves its schedule on
+    without an occurrence.
     """
-    pending = list(
-        Schedule.objects.filter(remind_on__lte=on).select_related("school_task__catalogue_task")
-    )
+    due = Schedule.objects.filter(remind_on__lte=on)
+    if only is not None:
+        due = due.filter(school_task_id__in=only)
+    pending = list(due.select_related("school_task__catalogue_task"))
     if not pending:
         return 0
     new: list[Occurrence] = []
@@ -105,14 +122,16 @@ def record_occurrences(*, on: date) -> int:
     return len(created)
 
 
-def record_reminders(*, on: date) -> int:
+def record_reminders(*, on: date, only: frozenset[int] | None = None) -> int:
     """Ask every source what people should be told, and record it; returns the proposals.
 
-    Proposals already on record are left alone by the unique constraint, so
-    the count includes reminders recorded by an earlier run.
+    With ``only``, the sources about occurrences are asked about those tasks alone.
+    Proposals already on record are left alone by the unique constraint, so the
+    count includes reminders recorded by an earlier run.
     """
-    scan = Scan(on)
-    drafts = [draft for source in SOURCES for draft in source(scan)]
+    scan = Scan(on, only=only)
+    sources = SOURCES if only is None else OCCURRENCE_SOURCES
+    drafts = [draft for source in sources for draft in source(scan)]
     if drafts:
         Reminder.objects.bulk_create(
             [draft.as_reminder() for draft in drafts], ignore_conflicts=True, batch_size=1000

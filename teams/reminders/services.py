@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ictteam.celery import enqueue_on_commit
+from teams import job_list
 from teams.models import (
     Occurrence,
     Reminder,
@@ -32,7 +34,10 @@ def set_schedule(
 
     The next due date is the first one from today on (after the last
     occurrence already made), so a changed schedule neither repeats nor
-    back-fills. Raises ValidationError for a one-off date in the past.
+    back-fills. When its first reminder date (the due date less the lead
+    time) is today or has passed, the scan of this task is sent after the
+    commit, so the reminders are in the bell at once rather than after the
+    next daily scan. Raises ValidationError for a one-off date in the past.
     """
     day = today or timezone.localdate()
     if rhythm not in Rhythm.values:
@@ -58,6 +63,8 @@ def set_schedule(
     )
     schedule.full_clean(exclude=["school_task"])
     schedule.save()
+    if schedule.remind_on is not None and schedule.remind_on <= day:
+        enqueue_on_commit(job_list.SCAN_TASK, school_task.pk, day.isoformat())
     return schedule
 
 

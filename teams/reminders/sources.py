@@ -67,10 +67,15 @@ class Draft:
 
 
 class Scan:
-    """The scan's day, and what several sources read, loaded once."""
+    """The scan's day, and what several sources read, loaded once.
 
-    def __init__(self, on: date) -> None:
+    ``only`` narrows the scan to those tasks' occurrences (a scan of one task, see
+    :data:`OCCURRENCE_SOURCES`); None is the daily scan of every task.
+    """
+
+    def __init__(self, on: date, *, only: frozenset[int] | None = None) -> None:
         self.on = on
+        self.only = only
         self._open: list[Occurrence] | None = None
         self._people: dict[tuple[int, int], dict[str, list[int]]] | None = None
         self._left: set[tuple[int, int, str]] = set()
@@ -80,11 +85,11 @@ class Scan:
     def open_occurrences(self) -> list[Occurrence]:
         """Occurrences not done whose reminding has started: due soon or overdue."""
         if self._open is None:
+            found = Occurrence.objects.open().filter(remind_on__lte=self.on)
+            if self.only is not None:
+                found = found.filter(school_task_id__in=self.only)
             self._open = list(
-                Occurrence.objects.open()
-                .filter(remind_on__lte=self.on)
-                .select_related("school_task__catalogue_task")
-                .order_by("due_on", "pk")
+                found.select_related("school_task__catalogue_task").order_by("due_on", "pk")
             )
         return self._open
 
@@ -390,9 +395,13 @@ def catalogue_changes(scan: Scan) -> Iterable[Draft]:
 
 Source = Callable[[Scan], Iterable[Draft]]
 
+# The sources that speak only of the scan's open occurrences. A scan of some tasks (a
+# schedule saved within its lead time) asks these alone: the others speak of a whole school
+# or week, and a part of that recorded under their key would keep the whole of it out.
+OCCURRENCE_SOURCES: tuple[Source, ...] = (due_and_overdue, backups_after_delay)
+
 SOURCES: list[Source] = [
-    due_and_overdue,
-    backups_after_delay,
+    *OCCURRENCE_SOURCES,
     coordinator_summary,
     catalogue_changes,
 ]

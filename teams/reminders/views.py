@@ -30,7 +30,7 @@ from teams.models import (
 )
 from teams.models.reminders import DEFAULT_BACKUP_AFTER_DAYS
 from teams.reminders import feed as calendar_feed
-from teams.reminders import services
+from teams.reminders import outlook, services
 from teams.reminders.forms import DoneForm, PolicyForm, ScheduleForm, SettingsForm
 from teams.reminders.recurrence import RHYTHM_FOR_FREQUENCY
 
@@ -150,6 +150,7 @@ def schedule(request: HttpRequest, school_id: int, task_id: int) -> HttpResponse
             "school": school,
             "task": task,
             "schedule": current,
+            "outlook": outlook.for_task(task),
             "form": form,
             "can_edit": access.access_for(request.user).can_manage_task(task),
             "history": task.occurrences.select_related("done_by").order_by("-due_on")[:50],

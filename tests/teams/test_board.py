@@ -256,6 +256,23 @@ class TestAssigningInTheBrowserWay:
         closed = client.get(url, {"closed": "1"}, HTTP_HX_REQUEST="true").content.decode()
         assert "task-editor" in opened and "task-editor" not in closed
 
+    @pytest.mark.parametrize("who", ["director", "coordinator", "staff_user", "group_admin"])
+    def test_the_task_editor_links_the_schedule_for_whoever_may_open_it(self, client, world, who):
+        # Whoever opens a task on the board may open its schedule (those who manage the
+        # task set it, the others read it), through the same two access checks.
+        client.force_login(getattr(world, who))
+        for task in (world.tasks[0], world.group_task):
+            url = reverse("teams:task", args=[world.school.pk, task.pk])
+            editor = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+            schedule = reverse("teams:schedule", args=[world.school.pk, task.pk])
+            assert f'href="{schedule}"' in editor
+            assert "Vervaldatums en herinneringen" in editor
+            page = client.get(schedule)
+            assert page.status_code == 200 and task.display_title in page.content.decode()
+        # The task's own page shows the editor, and so the link, once.
+        page = client.get(reverse("teams:task", args=[world.school.pk, world.tasks[0].pk]))
+        assert page.content.decode().count("Vervaldatums en herinneringen") == 1
+
     def test_missing_person_is_a_form_error(self, client, world):
         client.force_login(world.director)
         response = self.post_add(client, world, world.tasks[0], kind=R)

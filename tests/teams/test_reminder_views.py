@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.core import mail
 from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
@@ -148,6 +151,120 @@ def test_a_director_sets_a_schedule(client, world):
     assert response.status_code == 302
     schedule = Schedule.objects.get(school_task=task)
     assert (schedule.next_due_on, schedule.remind_on) == (date(2030, 8, 15), date(2030, 8, 1))
+
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+# A Wednesday morning after the daily scan has run.
+WEDNESDAY = datetime(2027, 3, 3, 10, 0, tzinfo=BRUSSELS)
+
+
+def carla_responsible_for(world, task):  # type: ignore[no-untyped-def]
+    year, _ = SchoolYear.objects.get_or_create(start_year=2026)
+    Assignment.objects.create(
+        school_task=task, school_year=year, kind="responsible", staff_member=world.staff[2]
+    )
+
+
+def test_a_due_date_within_its_lead_time_reminds_at_once_and_once_only(
+    client, world, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    task = world.tasks[1]
+    carla_responsible_for(world, task)
+    url = reverse("teams:schedule", args=[world.school.pk, task.pk])
+    with time_machine.travel(WEDNESDAY, tick=False):
+        client.force_login(world.director)
+        # Due in 5 days, reminded 7 days before: the first reminder date has passed.
+        with django_capture_on_commit_callbacks(execute=True) as after_commit:
+            response = client.post(
+                url, {"rhythm": "once", "anchor": "2027-03-08", "lead_days": "7"}, follow=True
+            )
+            # Until the scan sent after the commit has run, the page says it is coming.
+            assert "De herinnering voor maandag 8 maart 2027 is al aan de beurt" in (
+                response.content.decode()
+            )
+        assert len(after_commit) == 1
+        page = client.get(url).content.decode()
+        assert "De herinnering voor maandag 8 maart 2027 staat bij het belletje van:" in page
+        # Carla reads her e-mail every day: the next morning's digest carries it.
+        assert "Carla A, en in hun e-mailoverzicht van donderdag 4 maart 2027" in page
+        assert "Elke ochtend om 06:30" in page
+        client.force_login(world.staff_user)
+        bell = client.get(reverse("teams:my_tasks")).content.decode()
+        assert "Herinneringen, 1 ongelezen" in bell
+    reminder = Reminder.objects.get()
+    assert (reminder.staff_member, reminder.kind, reminder.due_on) == (
+        world.staff[2],
+        Reminder.Kind.DUE,
+        date(2027, 3, 8),
+    )
+    assert reminder.digest is None  # waiting for the next digest
+    with time_machine.travel(datetime(2027, 3, 4, 6, 30, tzinfo=BRUSSELS), tick=False):
+        result = run_scan()
+        again = run_scan()
+    assert (Occurrence.objects.count(), Reminder.objects.count()) == (1, 1)
+    assert (result.occurrences, result.sent, again.sent) == (0, 1, 0)
+    assert mail.outbox[0].to == [world.staff[2].email] and "Taak A1" in mail.outbox[0].body
+    with time_machine.travel(datetime(2027, 3, 4, 9, 0, tzinfo=BRUSSELS), tick=False):
+        client.force_login(world.director)
+        page = client.get(url).content.decode()
+    assert "Carla A, gemaild op donderdag 4 maart 2027" in page
+
+
+def test_a_due_date_far_ahead_reminds_nobody_now_and_says_when(
+    client, world, django_capture_on_commit_callbacks
+):
+    task = world.tasks[1]
+    carla_responsible_for(world, task)
+    url = reverse("teams:schedule", args=[world.school.pk, task.pk])
+    with time_machine.travel(WEDNESDAY, tick=False):
+        client.force_login(world.director)
+        with django_capture_on_commit_callbacks(execute=True) as after_commit:
+            response = client.post(
+                url, {"rhythm": "yearly", "anchor": "2030-08-15", "lead_days": "14"}, follow=True
+            )
+    assert after_commit == []  # no scan sent
+    assert not Occurrence.objects.exists() and not Reminder.objects.exists()
+    page = response.content.decode()
+    assert (
+        "De herinnering voor donderdag 15 augustus 2030 komt op donderdag 1 augustus 2030. "
+        "Vanaf die dag staat ze bij het belletje van wie verantwoordelijk is voor de taak, en "
+        "in hun e-mailoverzicht van die ochtend als ze er elke dag een krijgen, of van "
+        "maandag 5 augustus 2030 als ze er één per week krijgen."
+    ) in page
+
+
+def test_a_due_date_within_its_lead_time_without_a_responsible_says_what_to_do(
+    client, world, django_capture_on_commit_callbacks
+):
+    task = world.tasks[1]
+    url = reverse("teams:schedule", args=[world.school.pk, task.pk])
+    with time_machine.travel(WEDNESDAY, tick=False):
+        client.force_login(world.director)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(url, {"rhythm": "once", "anchor": "2027-03-08", "lead_days": "7"})
+        page = client.get(url).content.decode()
+    assert Occurrence.objects.count() == 1 and not Reminder.objects.exists()
+    assert "Niemand kreeg een herinnering voor maandag 8 maart 2027" in page
+    assert "krijgt die een herinnering op donderdag 4 maart 2027" in page
+    board = reverse("teams:board", args=[world.school.pk])
+    assert f'href="{board}#task-{task.pk}">Geef de taak aan iemand op het bord</a>' in page
+
+
+def test_the_schedule_page_speaks_english_too(client, world, django_capture_on_commit_callbacks):
+    task = world.tasks[1]
+    carla_responsible_for(world, task)
+    ReminderSettings.objects.create(staff_member=world.staff[2], digest="weekly")
+    url = reverse("teams:schedule", args=[world.school.pk, task.pk])
+    with time_machine.travel(WEDNESDAY, tick=False):
+        client.force_login(world.director)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(url, {"rhythm": "once", "anchor": "2027-03-08", "lead_days": "7"})
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The reminder for Monday 8 March 2027 is in the bell of:" in page
+    # A weekly reader gets it in Monday's digest.
+    assert "Carla A, and in their e-mail digest of Monday 8 March 2027" in page
+    assert "Every morning at 06:30" in page
 
 
 def test_a_bad_schedule_is_refused_with_a_message_and_nothing_written(client, world):

@@ -30,7 +30,7 @@ from teams.models import (
     SchoolYear,
     StaffMember,
 )
-from teams.reminders import services
+from teams.reminders import scan, services
 from teams.reminders.scan import run_scan
 
 from .conftest import World
@@ -463,6 +463,59 @@ def test_a_one_off_date_in_the_past_is_refused_and_nothing_is_written(cast):
             today=date(2026, 9, 1),
         )
     assert not Schedule.objects.exists()
+
+
+# --- A schedule saved within its lead time --------------------------------------------------------
+
+
+def test_a_schedule_saved_within_its_lead_time_sends_its_scan_after_the_commit(
+    cast, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as later:
+        services.set_schedule(school_task=cast.task, rhythm=Rhythm.YEARLY, anchor=date(2027, 9, 30),
+                              lead_days=7, today=date(2027, 8, 16))  # fmt: skip
+    assert later == []  # reminded from 23 September: the daily scan does it then
+    with django_capture_on_commit_callbacks() as later:
+        services.set_schedule(school_task=cast.task, rhythm=Rhythm.ONCE, anchor=date(2027, 8, 20),
+                              lead_days=7, today=date(2027, 8, 16))  # fmt: skip
+    assert len(later) == 1 and not Occurrence.objects.exists()  # nothing before the commit
+    later[0]()  # in this process, as without a broker
+    assert kinds(cast.responsible) == [(Kind.DUE, date(2027, 8, 20))]
+    assert Schedule.objects.get().next_due_on is None  # handed out, as the daily scan does
+    assert mail.outbox == []  # the next digest carries it
+    result = run_scan(on=date(2027, 8, 17))
+    assert (result.occurrences, result.sent) == (0, 1)
+    assert Reminder.objects.count() == 1
+
+
+def test_the_scan_of_one_task_tells_only_about_that_task(cast):
+    coordinator = appoint(
+        StaffMemberFactory(first_name="Cor", user=cast.world.coordinator), cast.world.school
+    )
+    other = cast.world.tasks[1]
+    Assignment.objects.create(
+        school_task=other,
+        school_year=SchoolYear.objects.get(start_year=2026),
+        kind="responsible",
+        staff_member=cast.responsible,
+    )
+    yearly(cast.task, date(2027, 8, 12), lead=0)
+    run_scan(on=date(2027, 8, 12))  # Thursday: due today; overdue from Friday
+    monday = date(2027, 8, 16)
+    services.set_schedule(school_task=other, rhythm=Rhythm.ONCE, anchor=date(2027, 8, 18),
+                          lead_days=7, today=monday)  # fmt: skip
+    scan.scan_task(other.pk, on=monday)
+    # Only the task's own reminder: not the other task's overdue one, nor the Monday summary,
+    # which a part of the school's overdue items would keep out under its key.
+    assert kinds(cast.responsible) == [(Kind.DUE, date(2027, 8, 12)), (Kind.DUE, date(2027, 8, 18))]
+    assert not Reminder.objects.filter(staff_member=coordinator).exists()
+    run_scan(on=monday)
+    assert kinds(cast.responsible) == [
+        (Kind.DUE, date(2027, 8, 12)),
+        (Kind.DUE, date(2027, 8, 18)),
+        (Kind.OVERDUE, date(2027, 8, 12)),
+    ]
+    assert Reminder.objects.get(staff_member=coordinator, kind=Kind.SUMMARY).data["count"] == 1
 
 
 # --- The command ---------------------------------------------------------------------------------
