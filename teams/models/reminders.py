@@ -18,7 +18,8 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from teams.models.organisation import School, SchoolYear
@@ -36,6 +37,15 @@ class Rhythm(models.TextChoices):
     MONTHLY = "monthly", _("every month")
     TRIMESTER = "trimester", _("every trimester")
     YEARLY = "yearly", _("every year")
+
+
+class ScheduleQuerySet(models.QuerySet["Schedule"]):
+    def with_next_due(self) -> ScheduleQuerySet:
+        """Each schedule's next due date as people see it (``next_due``): its earliest
+        occurrence not yet done, else the first date not yet handed out; empty when
+        nothing is still to do."""
+        open_due = Min("occurrences__due_on", filter=Q(occurrences__done_at__isnull=True))
+        return self.annotate(next_due=Coalesce(open_due, "next_due_on"))
 
 
 class Schedule(models.Model):
@@ -64,6 +74,8 @@ class Schedule(models.Model):
     next_due_on = models.DateField(null=True, blank=True, editable=False)
     remind_on = models.DateField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScheduleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("schedule")

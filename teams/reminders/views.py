@@ -177,8 +177,9 @@ def school_reminders(request: HttpRequest, school_id: int) -> HttpResponse:
             return redirect("teams:school_reminders", school_id=school.pk)
     schedules = (
         Schedule.objects.filter(school_task__in=SchoolTask.objects.for_school(school).visible())
+        .with_next_due()
         .select_related("school_task__catalogue_task")
-        .order_by("next_due_on", "pk")
+        .order_by(F("next_due").asc(nulls_last=True), "pk")
     )
     return render(
         request,

@@ -211,6 +211,35 @@ def test_a_due_date_within_its_lead_time_reminds_at_once_and_once_only(
     assert "Carla A, gemaild op donderdag 4 maart 2027" in page
 
 
+def test_the_due_dates_list_keeps_a_date_recorded_at_once_until_it_is_done(
+    client, world, django_capture_on_commit_callbacks
+):
+    task = world.tasks[1]
+    carla_responsible_for(world, task)
+    listing = reverse("teams:school_reminders", args=[world.school.pk])
+    with time_machine.travel(WEDNESDAY, tick=False):
+        client.force_login(world.director)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                reverse("teams:schedule", args=[world.school.pk, task.pk]),
+                {"rhythm": "once", "anchor": "2027-03-08", "lead_days": "7"},
+            )
+        # The one date is handed out at once; the list still shows it as the next one.
+        assert Schedule.objects.get(school_task=task).next_due_on is None
+        shown = client.get(listing)
+        assert [s.next_due for s in shown.context["schedules"]] == [date(2027, 3, 8)]
+        assert _row_of(shown.content.decode(), "Taak A1").count("2027") == 1
+        Occurrence.objects.update(done_at=timezone.now())
+        shown = client.get(listing)
+        assert [s.next_due for s in shown.context["schedules"]] == [None]
+        assert "2027" not in _row_of(shown.content.decode(), "Taak A1")
+
+
+def _row_of(page: str, text: str) -> str:
+    start = page.index(text)
+    return page[page.rindex("<tr", 0, start) : page.index("</tr>", start)]
+
+
 def test_a_due_date_far_ahead_reminds_nobody_now_and_says_when(
     client, world, django_capture_on_commit_callbacks
 ):
