@@ -48,6 +48,17 @@ class Rank(IntEnum):
     GROUP_ADMIN = 4
     PLATFORM_ADMIN = 5
 
+    @classmethod
+    def of_rights(cls, kind: str) -> Rank:
+        """The rank that rights of ``kind`` give in a school (or its school group)."""
+        ranks: dict[str, Rank] = {
+            Kind.STAFF: cls.STAFF,
+            Kind.COORDINATOR: cls.COORDINATOR,
+            Kind.DIRECTOR: cls.DIRECTOR,
+            Kind.GROUP_ADMIN: cls.GROUP_ADMIN,
+        }
+        return ranks.get(kind, cls.PLATFORM_ADMIN)
+
 
 @dataclass(frozen=True)
 class Access:
@@ -330,6 +341,14 @@ def may_change_rights(
     (:func:`may_act_on`)."""
     rights = _rights(user, fresh)
     return rights.can_direct(school.pk) and _outranks_or_equals(rights, member, school)
+
+
+def may_grant(user: AnyUser, school: School, kind: str, *, fresh: bool = False) -> bool:
+    """Whether the account may give rights of ``kind`` in ``school``, by an invitation or
+    otherwise: never more than it holds there itself (:class:`Rank`), and nothing once it is
+    switched off. An invitation is held to this when it is sent and again when it is
+    accepted (``fresh``, under the school's lock)."""
+    return user.is_active and Rank.of_rights(kind) <= _rights(user, fresh).rank_in(school.pk)
 
 
 def _rights(user: AnyUser, fresh: bool) -> Access:
