@@ -359,6 +359,28 @@ def _outranks_or_equals(rights: Access, member: StaffMember, school: School) -> 
     return rank_of(member, school) <= rights.rank_in(school.pk)
 
 
+@dataclass(frozen=True)
+class Menu:
+    """Which items of the main menu that lead to teams pages lead somewhere for the account
+    (the step plan's and the pilots' are decided in ``guidelines.access``)."""
+
+    schools: bool
+    my_tasks: bool
+
+
+def menu_for(user: AnyUser) -> Menu:
+    """The account's menu: "Schools" for whoever works in, runs or creates schools, "My
+    tasks" for whoever has rights in a school (only there can a person carry tasks). An
+    account with neither finds the schools page, which says whom to ask, as its home."""
+    rights = access_for(user)
+    return Menu(
+        schools=rights.is_superuser
+        or may_create_schools(user)
+        or bool(rights.visible_school_ids or rights.admin_group_ids),
+        my_tasks=bool(rights.managed_school_ids or rights.member_school_ids),
+    )
+
+
 def may_create_schools(user: AnyUser) -> bool:
     """Whether the account creates school groups and stand-alone schools: only platform
     administrators (staff users of the site)."""
