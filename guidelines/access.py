@@ -44,6 +44,13 @@ def get_cycle(user: AnyUser, school_id: int, cycle_id: int, *, edit: bool = Fals
     return cycle
 
 
+def has_step_plan(user: AnyUser) -> bool:
+    """Whether "Step plan" leads to a school's plan: the account sees a school. Without one
+    it would only lead to the pilots, which their own menu item opens."""
+    rights = access_for(user)
+    return rights.is_superuser or bool(rights.visible_school_ids)
+
+
 def follows_pilots(user: AnyUser) -> bool:
     rights = access_for(user)
     return rights.is_department or rights.is_superuser or bool(rights.admin_school_group_ids)

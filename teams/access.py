@@ -48,6 +48,17 @@ class Rank(IntEnum):
     GROUP_ADMIN = 4
     PLATFORM_ADMIN = 5
 
+    @classmethod
+    def of_rights(cls, kind: str) -> Rank:
+        """The rank that rights of ``kind`` give in a school (or its school group)."""
+        ranks: dict[str, Rank] = {
+            Kind.STAFF: cls.STAFF,
+            Kind.COORDINATOR: cls.COORDINATOR,
+            Kind.DIRECTOR: cls.DIRECTOR,
+            Kind.GROUP_ADMIN: cls.GROUP_ADMIN,
+        }
+        return ranks.get(kind, cls.PLATFORM_ADMIN)
+
 
 @dataclass(frozen=True)
 class Access:
@@ -332,12 +343,42 @@ def may_change_rights(
     return rights.can_direct(school.pk) and _outranks_or_equals(rights, member, school)
 
 
+def may_grant(user: AnyUser, school: School, kind: str, *, fresh: bool = False) -> bool:
+    """Whether the account may give rights of ``kind`` in ``school``, by an invitation or
+    otherwise: never more than it holds there itself (:class:`Rank`), and nothing once it is
+    switched off. An invitation is held to this when it is sent and again when it is
+    accepted (``fresh``, under the school's lock)."""
+    return user.is_active and Rank.of_rights(kind) <= _rights(user, fresh).rank_in(school.pk)
+
+
 def _rights(user: AnyUser, fresh: bool) -> Access:
     return read_access(user) if fresh else access_for(user)
 
 
 def _outranks_or_equals(rights: Access, member: StaffMember, school: School) -> bool:
     return rank_of(member, school) <= rights.rank_in(school.pk)
+
+
+@dataclass(frozen=True)
+class Menu:
+    """Which items of the main menu that lead to teams pages lead somewhere for the account
+    (the step plan's and the pilots' are decided in ``guidelines.access``)."""
+
+    schools: bool
+    my_tasks: bool
+
+
+def menu_for(user: AnyUser) -> Menu:
+    """The account's menu: "Schools" for whoever works in, runs or creates schools, "My
+    tasks" for whoever has rights in a school (only there can a person carry tasks). An
+    account with neither finds the schools page, which says whom to ask, as its home."""
+    rights = access_for(user)
+    return Menu(
+        schools=rights.is_superuser
+        or may_create_schools(user)
+        or bool(rights.visible_school_ids or rights.admin_school_group_ids),
+        my_tasks=bool(rights.managed_school_ids or rights.member_school_ids),
+    )
 
 
 def may_create_schools(user: AnyUser) -> bool:

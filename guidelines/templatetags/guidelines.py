@@ -6,6 +6,7 @@ from typing import Any
 from django import template
 
 from guidelines.access import follows_pilots as follows
+from guidelines.access import has_step_plan as step_plan
 
 register = template.Library()
 
@@ -14,3 +15,9 @@ register = template.Library()
 def follows_pilots(user: Any) -> bool:
     """Whether the account follows pilots: the department viewer, a school group administrator."""
     return follows(user)
+
+
+@register.filter
+def has_step_plan(user: Any) -> bool:
+    """Whether the account sees a school's step plan (:func:`guidelines.access.has_step_plan`)."""
+    return step_plan(user)

@@ -11,6 +11,13 @@ account (in this school group or elsewhere): it is recorded and answered like
 any other. The e-mail then tells the address's owner that they already have an
 account and can log in with it; it carries no link, and no link ever makes a
 second account for an address that has one.
+
+An invitation into a school carries the rights (staff, coordinator or
+director) its account gets on acceptance, and no sooner. Nobody invites with
+rights above their own (:func:`teams.access.may_grant`); acceptance checks
+this again, with the inviter's rights as they are then, under the school's
+lock that every change of rights takes (:func:`teams.staff.rights.lock_school`):
+an inviter who lost the rights meanwhile cannot pass them on.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from teams import access
 from teams.models import (
     INVITATION_VALID_FOR,
     AccountSettings,
@@ -40,7 +48,7 @@ from teams.models import (
     SchoolGroup,
     StaffMember,
 )
-from teams.staff import identity
+from teams.staff import identity, rights
 from teams.workload import services
 
 SALT = "teams.staff.invitations"
@@ -103,6 +111,8 @@ def invitation_for_token(token: str) -> Invitation:
         raise InvalidInvitation(str(invitation.state).replace("accepted", "used"))
     if has_account(invitation):
         raise InvalidInvitation("account")
+    if not _inviter_still_gives(invitation):
+        raise InvalidInvitation("rights")
     return invitation
 
 
@@ -159,14 +169,17 @@ def invite_staff_member(
     invited_by: User,
     base_url: str,
     language: str = "nl",
+    kind: str = Kind.STAFF,
 ) -> Invitation:
-    """Invite a staff member of ``school`` to create an account (and e-mail them the link).
+    """Invite a staff member of ``school`` to create an account (and e-mail them the link);
+    the account gets rights of ``kind`` in the school when the invitation is accepted.
 
     Refused when the person has no e-mail address, their staff record already
-    has an account, or they have an open invitation for this school (re-send
-    that one instead). An address with an account elsewhere is invited like
-    any other (see the module's docstring).
+    has an account, they have an open invitation for this school (re-send
+    that one instead), or ``invited_by`` may not give these rights. An address
+    with an account elsewhere is invited like any other (see the module's docstring).
     """
+    _check_may_give(invited_by, school, kind)
     email = identity.normalise_email(member.email)
     if not email:
         raise ValidationError(
@@ -183,7 +196,7 @@ def invite_staff_member(
         try:
             with transaction.atomic():
                 invitation = Invitation.objects.create(
-                    kind=Kind.STAFF,
+                    kind=kind,
                     school=school,
                     staff_member=member,
                     email=email,
@@ -195,6 +208,16 @@ def invite_staff_member(
                 _("%(email)s already has an open invitation for this school.") % {"email": email}
             ) from exc
         return _sent(invitation, base_url)
+
+
+def _check_may_give(by: User, school: School, kind: str) -> None:
+    if kind not in rights.RIGHTS:
+        raise ValidationError(_("Unknown rights."))
+    if not access.may_grant(by, school, kind):
+        raise ValidationError(
+            _("Your rights in %(school)s do not allow inviting someone as %(rights)s.")
+            % {"school": school.name, "rights": Kind(kind).label}
+        )
 
 
 @dataclass(frozen=True)
@@ -272,13 +295,23 @@ def _staff_member_for(school: School, newcomer: Newcomer, email: str) -> StaffMe
     return member
 
 
-def resend(*, invitation: Invitation, base_url: str) -> Invitation:
-    """Send a fresh link, valid for another 7 days; the earlier links stop working."""
+def resend(*, invitation: Invitation, base_url: str, by: User | None = None) -> Invitation:
+    """Send a fresh link, valid for another 7 days, with the same rights; the earlier links
+    stop working.
+
+    Given ``by``, it is they who invite now: refused unless they may give the invitation's
+    rights (so they are the inviter whose rights acceptance checks).
+    """
     if invitation.accepted_at is not None or invitation.withdrawn_at is not None:
         raise ValidationError(_("This invitation has been used or withdrawn."))
+    fields = ["sent_at"]
+    if by is not None and invitation.school is not None:
+        _check_may_give(by, invitation.school, invitation.kind)
+        invitation.invited_by = by
+        fields.append("invited_by")
     with transaction.atomic():
         invitation.sent_at = timezone.now()
-        invitation.save(update_fields=["sent_at"])
+        invitation.save(update_fields=fields)
         return _sent(invitation, base_url)
 
 
@@ -310,9 +343,15 @@ def accept(*, invitation: Invitation, password: str | None) -> User:
 
 
 def _accept(invitation: Invitation, password: str | None) -> User:
+    # The school first, as every change of rights locks it, then the invitation: the
+    # order ending an appointment takes them in, too.
+    if invitation.school_id is not None:
+        rights.lock_school(invitation.school_id)
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if locked.state != Invitation.State.PENDING:
         raise InvalidInvitation(str(locked.state).replace("accepted", "used"))
+    if not _inviter_still_gives(locked):
+        raise InvalidInvitation("rights")
     if has_account(locked):
         raise InvalidInvitation("account")
     email = identity.normalise_email(locked.email)
@@ -339,6 +378,20 @@ def _accept(invitation: Invitation, password: str | None) -> User:
     locked.accepted_at = timezone.now()
     locked.save(update_fields=["accepted_at"])
     return user
+
+
+def _inviter_still_gives(invitation: Invitation) -> bool:
+    """Whether the invitation's rights are still its inviter's to give, read now.
+
+    Staff rights need nobody's: whoever could invite gives them, also an inviter whose
+    account has gone since.
+    """
+    if invitation.school is None or invitation.kind == Kind.STAFF:
+        return True
+    inviter = invitation.invited_by
+    return inviter is not None and access.may_grant(
+        inviter, invitation.school, invitation.kind, fresh=True
+    )
 
 
 def pending_state_by_member(school: School) -> dict[int, Invitation]:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.cache import cache
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from teams.models import EMAIL_MAX_LENGTH, Membership, SchoolGroup
@@ -34,9 +35,33 @@ class StaffImportForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    language = forms.ChoiceField(
-        label=_("Language of the e-mail"), choices=LANGUAGE_CHOICES, initial="nl"
+    """An invitation's rights (only those the inviter may give) and the e-mail's language."""
+
+    kind = forms.ChoiceField(
+        label=_("Rights once the invitation is accepted"),
+        widget=forms.Select(attrs={"class": "form-select", "aria-describedby": "invite-help"}),
+        help_text=_(
+            "Suggested from the post. The account gets these rights when the invitation is "
+            "accepted, not before."
+        ),
     )
+    language = forms.ChoiceField(
+        label=_("Language of the e-mail"),
+        choices=LANGUAGE_CHOICES,
+        initial="nl",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args: Any, kinds: tuple[str, ...], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "invite-%s")
+        super().__init__(*args, **kwargs)
+        field = self.fields["kind"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(kind, capfirst(Kind(kind).label)) for kind in kinds]
+        field.error_messages["invalid_choice"] = _(
+            "Choose rights you may give: never more than your own."
+        )
+        field.error_messages["required"] = _("Choose the rights of the invitation.")
 
 
 class RightsForm(forms.Form):

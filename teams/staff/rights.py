@@ -3,9 +3,10 @@
 A school keeps at least one director. Every change that can take director
 rights from a school (changing rights, ending an appointment, the Django
 admin) first calls :func:`keep_a_director`, which locks the school's row
-and refuses to leave the school without one. Nobody changes the rights of,
-or ends the appointment of, someone with more rights than themselves
-(:func:`teams.access.may_act_on`).
+(:func:`lock_school`) and refuses to leave the school without one. Nobody
+changes the rights of, or ends the appointment of, someone with more rights
+than themselves (:func:`teams.access.may_act_on`), and nobody gives rights
+above their own, by an invitation either (:func:`teams.access.may_grant`).
 """
 
 from __future__ import annotations
@@ -18,10 +19,42 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teams import access
-from teams.models import AccountSettings, Invitation, Membership, School, StaffMember
+from teams.models import AccountSettings, Invitation, Membership, Post, School, StaffMember
 
 Kind = Membership.Kind
 RIGHTS = (Kind.STAFF, Kind.COORDINATOR, Kind.DIRECTOR)
+RIGHTS_FOR_POST: dict[str, str] = {
+    Post.ICT_COORDINATOR: Kind.COORDINATOR,
+    Post.DIRECTOR: Kind.DIRECTOR,
+}
+
+
+def grantable(by: access.AnyUser, school: School) -> tuple[str, ...]:
+    """The rights (of :data:`RIGHTS`, fewest first) that ``by`` may give in ``school``."""
+    return tuple(kind for kind in RIGHTS if access.may_grant(by, school, kind))
+
+
+def suggested_for(post: str, *, among: tuple[str, ...]) -> str:
+    """The rights an invitation suggests for a post (an ICT coordinator coordinates, a
+    director directs, anyone else is staff): the most of ``among`` that do not exceed them."""
+    wanted = RIGHTS.index(RIGHTS_FOR_POST.get(post, Kind.STAFF))
+    fitting = [kind for kind in among if RIGHTS.index(kind) <= wanted]
+    return fitting[-1] if fitting else Kind.STAFF
+
+
+def lock_school(school: School | int) -> str | None:
+    """Lock the school's row until the transaction ends, and return its name.
+
+    Every change of rights in a school takes this lock first, so two of them (or a change
+    and an invitation's acceptance) run one after the other.
+    """
+    school_id = school if isinstance(school, int) else school.pk
+    return (
+        School.objects.select_for_update()
+        .filter(pk=school_id)
+        .values_list("name", flat=True)
+        .first()
+    )
 
 
 def keep_a_director(*, school: School | int, losing: Iterable[int | None]) -> None:
@@ -33,12 +66,7 @@ def keep_a_director(*, school: School | int, losing: Iterable[int | None]) -> No
     in a school that has no director left; giving one is how it is repaired.
     """
     school_id = school if isinstance(school, int) else school.pk
-    name = (
-        School.objects.select_for_update()
-        .filter(pk=school_id)
-        .values_list("name", flat=True)
-        .first()
-    )
+    name = lock_school(school_id)
     # A deactivated account cannot sign in, so it directs nothing.
     directors = set(
         Membership.objects.filter(

@@ -6,7 +6,7 @@ from typing import Any
 from django import template
 from django.template.defaultfilters import floatformat
 
-from teams.access import access_for, may_create_schools
+from teams.access import Menu, access_for, may_create_schools, menu_for
 from teams.workload.hours_input import display_number
 
 register = template.Library()
@@ -53,3 +53,10 @@ def creates_schools(user: Any) -> bool:
     """Whether the account may create school groups and schools
     (:func:`teams.access.may_create_schools`)."""
     return may_create_schools(user)
+
+
+@register.filter
+def main_menu(user: Any) -> Menu:
+    """The menu items that lead somewhere for the account (:func:`teams.access.menu_for`):
+    ``{% with menu=user|main_menu %}``."""
+    return menu_for(user)

@@ -17,11 +17,12 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "Zonnebloem-Fiets-77"
 
 
-def invite(client, world, member=None, language="nl"):
+def invite(client, world, member=None, language="nl", kind="staff", by=None):
     member = member or world.staff[0]
-    client.force_login(world.director)
+    client.force_login(by or world.director)
     return client.post(
-        reverse("teams:invite", args=[world.school.pk, member.pk]), {"language": language}
+        reverse("teams:invite", args=[world.school.pk, member.pk]),
+        {"language": language, "kind": kind},
     )
 
 

@@ -164,6 +164,41 @@ def test_pending_invitation_is_accepted_through_the_provider(client, world, prov
     assert Invitation.objects.get().accepted_at is not None
 
 
+def test_an_invitation_accepted_through_the_provider_gives_its_rights(client, world, provider):
+    member = world.staff[0]
+    Invitation.objects.create(
+        school=world.school,
+        staff_member=member,
+        email=member.email,
+        kind="coordinator",
+        invited_by=world.director,
+    )
+    provider.says(member.email)
+    sign_in(client)
+    member.refresh_from_db()
+    kinds = Membership.objects.filter(user=member.user, school=world.school)
+    assert list(kinds.values_list("kind", flat=True)) == ["coordinator"]
+
+
+def test_the_provider_passes_on_no_rights_the_inviter_lost(client, world, provider):
+    member = world.staff[0]
+    Invitation.objects.create(
+        school=world.school,
+        staff_member=member,
+        email=member.email,
+        kind="coordinator",
+        invited_by=world.coordinator,
+    )
+    Membership.objects.filter(user=world.coordinator).update(kind="staff")
+    provider.says(member.email)
+    response = sign_in(client)
+    assert response.status_code == 403
+    assert "Je uitnodiging kan niet meer gebruikt worden" in response.content.decode()
+    member.refresh_from_db()
+    assert member.user is None
+    assert Invitation.objects.get().accepted_at is None
+
+
 def test_unknown_address_is_refused_and_no_account_made(client, world, provider):
     provider.says("onbekend@elders.test")
     users = User.objects.count()

@@ -166,7 +166,7 @@ def writes(w):
         school=w.school, staff_member=w.staff[1], email=w.staff[1].email
     )
     return {
-        "invite": (reverse("teams:invite", args=[s, m]), {"language": "nl"}),
+        "invite": (reverse("teams:invite", args=[s, m]), {"language": "nl", "kind": "staff"}),
         "resend": (reverse("teams:invitation_resend", args=[s, invitation.pk]), {}),
         "withdraw": (reverse("teams:invitation_withdraw", args=[s, invitation.pk]), {}),
         "import": (reverse("teams:staff_import", args=[s]), {}),
@@ -230,7 +230,10 @@ def test_staff_of_another_school_cannot_be_invited_through_mine(client, world):
 def test_ending_an_appointment_withdraws_the_open_invitation(client, world):
     member = world.staff[0]
     client.force_login(world.director)
-    client.post(reverse("teams:invite", args=[world.school.pk, member.pk]), {"language": "nl"})
+    client.post(
+        reverse("teams:invite", args=[world.school.pk, member.pk]),
+        {"language": "nl", "kind": "staff"},
+    )
     link = re.search(r"https?://\S+?(/welcome/\S+/)", mail.outbox[0].body).group(1)
     client.post(reverse("teams:staff_remove", args=[world.school.pk, member.pk]))
     client.logout()

@@ -1,18 +1,22 @@
 """Two directors removing each other at the same moment on a real PostgreSQL: the school
 always keeps one, and the one who comes second is told why nothing happened."""
 
+import threading
+import time
 from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 
-from teams.models import Appointment, Membership, StaffMember
-from teams.staff import rights, services
+from teams.models import Appointment, Invitation, Membership, StaffMember
+from teams.staff import invitations, rights, services
 from tests.test_postgres import at_once
 
 from .conftest import World, world  # noqa: F401  (the cast of the teams tests)
+from .factories import StaffMemberFactory, appoint
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 RUNS = 20
@@ -110,3 +114,40 @@ def test_the_admin_deleting_a_director_while_the_other_ends_an_appointment(
             assert results[1].messages[0] in REFUSALS
         else:
             assert results[0]["Location"].endswith(f"/membership/{carlas.pk}/change/"), run
+
+
+def test_an_invitation_is_accepted_under_the_lock_of_a_change_of_its_inviters_rights(
+    world,  # noqa: F811
+):
+    """The coordinator invited Ann as coordinator; the director makes the coordinator plain
+    staff while Ann accepts. Her acceptance waits for that change and then refuses: rights
+    the inviter no longer holds are not passed on."""
+    inviter = StaffMemberFactory(first_name="Ilse", last_name="A", user=world.coordinator)
+    appoint(inviter, world.school, post="ict_coordinator")
+    ann = world.staff[0]
+    invitation = Invitation.objects.create(
+        school=world.school,
+        staff_member=ann,
+        email=ann.email,
+        kind="coordinator",
+        invited_by=world.coordinator,
+    )
+    changing = threading.Event()
+
+    def demote() -> None:
+        with transaction.atomic():
+            rights.set_rights(member=inviter, school=world.school, kind="staff", by=world.director)
+            changing.set()
+            time.sleep(0.5)  # the change holds the school's lock a while before it commits
+
+    def accept() -> object:
+        changing.wait(5)
+        return invitations.accept(
+            invitation=Invitation.objects.get(pk=invitation.pk), password="Zonnebloem-Fiets-77"
+        )
+
+    _, accepted = at_once(demote, accept)
+    assert isinstance(accepted, invitations.InvalidInvitation), accepted
+    assert accepted.reason == "rights"
+    assert not User.objects.filter(email=ann.email).exists()
+    assert Membership.objects.get(user=world.coordinator, school=world.school).kind == "staff"

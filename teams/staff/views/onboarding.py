@@ -51,6 +51,10 @@ REASONS = {
     "withdrawn": gettext_lazy("This invitation was withdrawn."),
     "replaced": gettext_lazy("A newer invitation was sent: use the link in the latest e-mail."),
     "invalid": gettext_lazy("This link is not valid. Check that you copied it completely."),
+    "rights": gettext_lazy(
+        "Whoever invited you can no longer give the rights of this invitation. Ask your "
+        "director to send it again."
+    ),
     "account": gettext_lazy(
         "There is already an account for this e-mail address. Log in with it; if you forgot "
         "its password, choose a new one from the login page."
@@ -178,15 +182,18 @@ def _ids(values: list[str]) -> list[int]:
 def invite(request: AuthenticatedHttpRequest, school_id: int, member_id: int) -> HttpResponse:
     school = access.get_school(request.user, school_id, manage=True)
     member = access.get_staff_member(request.user, school, member_id)
-    form = InviteForm(request.POST)
-    language = form.cleaned_data["language"] if form.is_valid() else "nl"
+    form = InviteForm(request.POST, kinds=rights.grantable(request.user, school))
+    if not form.is_valid():
+        messages.error(request, str(next(iter(form.errors.values()))[0]))
+        return _staff_detail(school, member.pk)
     try:
         invitations.invite_staff_member(
             member=member,
             school=school,
             invited_by=request.user,
             base_url=_base_url(request),
-            language=language,
+            language=form.cleaned_data["language"],
+            kind=form.cleaned_data["kind"],
         )
     except ValidationError as error:
         messages.error(request, error.messages[0])
@@ -204,7 +211,7 @@ def invitation_resend(
     school = access.get_school(request.user, school_id, manage=True)
     invitation = access.get_invitation(school, invitation_id)
     try:
-        invitations.resend(invitation=invitation, base_url=_base_url(request))
+        invitations.resend(invitation=invitation, base_url=_base_url(request), by=request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,13 +18,30 @@ from teams.staff import services as staff_services
 from teams.staff.forms import LinkStaffForm
 from teams.workload.reading import school_group_dashboard
 
+SCHOOLS_PER_PAGE = 100
+
 
 def school_list(request: HttpRequest) -> HttpResponse:
-    schools = list(access.visible_schools(request.user))
-    groups = list(access.visible_school_groups(request.user))
-    if len(schools) == 1 and not groups:
-        return redirect(schools[0])
-    return render(request, "teams/school_list.html", {"schools": schools, "groups": groups})
+    """The account's schools and school groups; for a platform administrator every one, with
+    the ways to add them. Someone with one school goes straight to it, and a department
+    viewer, who has none, to their home."""
+    creates = access.may_create_schools(request.user)
+    schools = access.visible_schools(request.user).order_by("name", "pk")
+    groups = list(
+        access.visible_school_groups(request.user).order_by("name").annotate(Count("schools"))
+    )
+    if not creates and not groups:
+        first_two = list(schools[:2])
+        if len(first_two) == 1:
+            return redirect(first_two[0])
+        if not first_two and access.access_for(request.user).is_department:
+            return redirect("home")
+    page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "teams/school_list.html",
+        {"page": page, "schools": page.object_list, "groups": groups, "creates": creates},
+    )
 
 
 def school_group(request: HttpRequest, group_id: int) -> HttpResponse:

@@ -29,6 +29,7 @@ from teams.models import (
 )
 from teams.staff import invitations, rights, services
 from teams.staff.forms import RoleForm, StaffForm
+from teams.staff.onboarding_forms import InviteForm
 from teams.workload.figures import calculate_school
 from teams.workload.ranking import loads_in
 
@@ -125,6 +126,8 @@ def staff_detail(request: HttpRequest, school_id: int, member_id: int) -> HttpRe
     school = access.get_school(request.user, school_id)
     member = access.get_staff_member(request.user, school, member_id)
     year = SchoolYear.from_param(request.GET.get("year"))
+    appointment = Appointment.objects.filter(staff_member=member, school=school).first()
+    invitation = invitations.pending_state_by_member(school).get(member.pk)
     return render(
         request,
         "teams/staff_detail.html",
@@ -135,16 +138,29 @@ def staff_detail(request: HttpRequest, school_id: int, member_id: int) -> HttpRe
             "roles": StaffRole.objects.filter(
                 staff_member=member, school=school, school_year=year
             ).select_related("role"),
-            "appointment": Appointment.objects.filter(staff_member=member, school=school).first(),
+            "appointment": appointment,
             "can_manage": access.access_for(request.user).can_manage_school(school.pk),
             "can_change_rights": access.may_change_rights(request.user, member, school),
             "can_end": access.may_end_appointment(request.user, member, school),
-            "invitation": invitations.pending_state_by_member(school).get(member.pk),
+            "invitation": invitation,
+            "can_resend": invitation is not None
+            and access.may_grant(request.user, school, invitation.kind),
+            "invite_form": _invite_form(request.user, school, appointment),
             "rights": access.rights_in(member, school),
             "rights_choices": rights.RIGHTS,
             "years": SchoolYear.objects.all(),
         },
     )
+
+
+def _invite_form(
+    user: access.AnyUser, school: School, appointment: Appointment | None
+) -> InviteForm:
+    """The invitation form with the rights the person's post suggests, as far as ``user`` may
+    give them."""
+    kinds = rights.grantable(user, school)
+    post = appointment.post if appointment is not None else Post.TEACHER
+    return InviteForm(kinds=kinds, initial={"kind": rights.suggested_for(post, among=kinds)})
 
 
 def _edit_initial(member: StaffMember, school: School, year: SchoolYear) -> dict[str, Any]:
