@@ -19,8 +19,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -30,6 +32,8 @@ from .services import Changes, compare_items, publish_version, structure_of
 
 KEY = re.compile(r"^[-a-z0-9_]{1,60}$")
 MAX_BYTES = 1_000_000
+SHIPPED = settings.BASE_DIR / "fixtures" / "guidelines"
+STEP_PLAN = SHIPPED / "stappenplan.json"
 
 
 class DefinitionError(Exception):
@@ -330,3 +334,18 @@ def load_file(raw: bytes | str, *, publish: bool = False) -> LoadReport:
         return load_definition(definition, publish=publish)
     except ValidationError as error:
         raise DefinitionError(error.messages) from None
+
+
+def load_shipped(path: Path = STEP_PLAN) -> LoadReport | None:
+    """Load and publish a definition shipped in ``fixtures/guidelines/`` (the step plan by
+    default) when its guideline has no version yet.
+
+    Returns None, and writes nothing, when the guideline has a version (published or not,
+    this one or a newer one): what is there is never replaced. Checked like every file
+    (:func:`parse_definition`).
+    """
+    definition = parse_definition(path.read_bytes())
+    with transaction.atomic():
+        if GuidelineVersion.objects.filter(guideline__key=definition.key).exists():
+            return None
+        return load_definition(definition, publish=True)
