@@ -44,6 +44,18 @@ def get_cycle(user: AnyUser, school_id: int, cycle_id: int, *, edit: bool = Fals
     return cycle
 
 
+def can_publish(user: AnyUser) -> bool:
+    """Whether the account uploads and publishes guideline versions: platform administrators
+    only, since a version is shared by every school."""
+    return access_for(user).is_platform_admin
+
+
+def require_publisher(user: AnyUser) -> None:
+    """403 unless the account may upload and publish guideline versions (:func:`can_publish`)."""
+    if not can_publish(user):
+        raise PermissionDenied
+
+
 def follows_pilots(user: AnyUser) -> bool:
     rights = access_for(user)
     return rights.is_department or rights.is_superuser or bool(rights.admin_group_ids)

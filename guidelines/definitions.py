@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import Guideline, GuidelineVersion, Item, Phase, Step
-from .services import Changes, compare_items, publish_version, structure_of
+from .services import Changes, compare_items, earlier_version, publish_version, structure_of
 
 KEY = re.compile(r"^[-a-z0-9_]{1,60}$")
 MAX_BYTES = 1_000_000
@@ -291,17 +291,13 @@ def load_definition(definition: Definition, *, publish: bool = False) -> LoadRep
         .filter(guideline=guideline, number=definition.number)
         .first()
     )
-    earlier = (
-        GuidelineVersion.objects.filter(guideline=guideline, number__lt=definition.number)
-        .order_by("-number")
-        .first()
-    )
     if version is None:
         version = GuidelineVersion.objects.create(
             guideline=guideline, number=definition.number, label=definition.label,
             is_draft_text=definition.draft_text,
         )  # fmt: skip
         new_items = _build(version, definition)
+        earlier = earlier_version(version)
         old_items = structure_of(earlier).items if earlier else []
         report = LoadReport(version, "created", compare_items(old_items, new_items), earlier)
     else:

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import template
 
+from guidelines.access import can_publish
 from guidelines.access import follows_pilots as follows
 
 register = template.Library()
@@ -14,3 +15,9 @@ register = template.Library()
 def follows_pilots(user: Any) -> bool:
     """Whether the account follows pilots: the department viewer, a school group administrator."""
     return follows(user)
+
+
+@register.filter
+def publishes_guidelines(user: Any) -> bool:
+    """Whether the account uploads and publishes guideline versions: a platform administrator."""
+    return can_publish(user)
