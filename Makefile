@@ -17,7 +17,8 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-## Run the application with demo data on the embedded defaults.
+## Run the application with demo data on the embedded defaults (migrate also loads the
+## shipped catalogue and step plan where there are none).
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --password "$(DEMO_PASSWORD)"

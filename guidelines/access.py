@@ -48,19 +48,31 @@ def has_step_plan(user: AnyUser) -> bool:
     """Whether "Step plan" leads to a school's plan: the account sees a school. Without one
     it would only lead to the pilots, which their own menu item opens."""
     rights = access_for(user)
-    return rights.is_superuser or bool(rights.visible_school_ids)
+    return rights.is_platform_admin or bool(rights.visible_school_ids)
+
+
+def can_publish(user: AnyUser) -> bool:
+    """Whether the account uploads and publishes guideline versions: platform administrators
+    only, since a version is shared by every school."""
+    return access_for(user).is_platform_admin
+
+
+def require_publisher(user: AnyUser) -> None:
+    """403 unless the account may upload and publish guideline versions (:func:`can_publish`)."""
+    if not can_publish(user):
+        raise PermissionDenied
 
 
 def follows_pilots(user: AnyUser) -> bool:
     rights = access_for(user)
-    return rights.is_department or rights.is_superuser or bool(rights.admin_school_group_ids)
+    return rights.is_department or rights.is_platform_admin or bool(rights.admin_school_group_ids)
 
 
 def visible_pilots(user: AnyUser) -> QuerySet[Pilot]:
     """Every pilot for the department; a group administrator's pilots with their schools."""
     rights = access_for(user)
     pilots = Pilot.objects.select_related("version__guideline")
-    if rights.is_department or rights.is_superuser:
+    if rights.is_department or rights.is_platform_admin:
         return pilots
     return pilots.filter(schools__school_group__in=rights.admin_school_group_ids).distinct()
 
@@ -76,6 +88,6 @@ def pilot_schools(user: AnyUser, pilot: Pilot) -> QuerySet[School]:
     """The pilot's schools the account may follow."""
     rights = access_for(user)
     schools = pilot.schools.select_related("school_group").order_by("name")
-    if rights.is_department or rights.is_superuser:
+    if rights.is_department or rights.is_platform_admin:
         return schools
     return schools.filter(school_group__in=rights.admin_school_group_ids)

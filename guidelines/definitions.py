@@ -19,17 +19,21 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import Guideline, GuidelineVersion, Item, Phase, Step
-from .services import Changes, compare_items, publish_version, structure_of
+from .services import Changes, compare_items, earlier_version, publish_version, structure_of
 
 KEY = re.compile(r"^[-a-z0-9_]{1,60}$")
 MAX_BYTES = 1_000_000
+SHIPPED = settings.BASE_DIR / "fixtures" / "guidelines"
+STEP_PLAN = SHIPPED / "stappenplan.json"
 
 
 class DefinitionError(Exception):
@@ -287,17 +291,13 @@ def load_definition(definition: Definition, *, publish: bool = False) -> LoadRep
         .filter(guideline=guideline, number=definition.number)
         .first()
     )
-    earlier = (
-        GuidelineVersion.objects.filter(guideline=guideline, number__lt=definition.number)
-        .order_by("-number")
-        .first()
-    )
     if version is None:
         version = GuidelineVersion.objects.create(
             guideline=guideline, number=definition.number, label=definition.label,
             is_draft_text=definition.draft_text,
         )  # fmt: skip
         new_items = _build(version, definition)
+        earlier = earlier_version(version)
         old_items = structure_of(earlier).items if earlier else []
         report = LoadReport(version, "created", compare_items(old_items, new_items), earlier)
     else:
@@ -330,3 +330,18 @@ def load_file(raw: bytes | str, *, publish: bool = False) -> LoadReport:
         return load_definition(definition, publish=publish)
     except ValidationError as error:
         raise DefinitionError(error.messages) from None
+
+
+def load_shipped(path: Path = STEP_PLAN) -> LoadReport | None:
+    """Load and publish a definition shipped in ``fixtures/guidelines/`` (the step plan by
+    default) when its guideline has no version yet.
+
+    Returns None, and writes nothing, when the guideline has a version (published or not,
+    this one or a newer one): what is there is never replaced. Checked like every file
+    (:func:`parse_definition`).
+    """
+    definition = parse_definition(path.read_bytes())
+    with transaction.atomic():
+        if GuidelineVersion.objects.filter(guideline__key=definition.key).exists():
+            return None
+        return load_definition(definition, publish=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
@@ -17,11 +16,11 @@ from django.utils import timezone
 from teams.models import Membership, School, SchoolYear, StaffMember
 
 from . import services
-from .definitions import load_file
-from .models import Cycle, GuidelineVersion, Pilot, Progress
+from .definitions import SHIPPED, load_shipped
+from .models import Cycle, Guideline, GuidelineVersion, Pilot, Progress
 
-FIXTURES = settings.BASE_DIR / "fixtures" / "guidelines"
 PILOT = "Pilot ICT-team Scholengroep Demo"
+STEP_PLAN_KEY = "stappenplan"
 State = Progress.State
 
 # School index -> item key -> (state, reason or note). The first school is further behind.
@@ -47,14 +46,14 @@ PROGRESS = [
 
 
 def load_guidelines() -> GuidelineVersion:
-    """Load and publish the shipped guidelines; returns the final step plan's version."""
-    report = None
-    for path in sorted(FIXTURES.glob("*.json")):
-        loaded = load_file(path.read_bytes(), publish=True)
-        if loaded.version.guideline.key == "stappenplan":
-            report = loaded
-    assert report is not None, "fixtures/guidelines/stappenplan.json is missing"
-    return report.version
+    """The shipped guidelines, each loaded and published where its guideline has no version
+    yet (:func:`load_shipped`); returns the step plan's newest published version."""
+    for path in sorted(SHIPPED.glob("*.json")):
+        load_shipped(path)
+    version = services.latest_version(Guideline.objects.get(key=STEP_PLAN_KEY))
+    if version is None:
+        raise RuntimeError(f"The guideline “{STEP_PLAN_KEY}” has no published version.")
+    return version
 
 
 def _coordinator(school: School) -> User | None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from teams.models import SchoolYear, StaffMember
 
+from .definitions import MAX_BYTES
 from .models import GuidelineVersion, Progress
 from .selfcheck import QUESTIONS, SCALE
 
@@ -90,3 +92,32 @@ class SharingForm(forms.Form):
         ),
         required=False,
     )
+
+
+class VersionUploadForm(forms.Form):
+    """A guideline definition file; :func:`guidelines.definitions.load_file` checks its content."""
+
+    file = forms.FileField(
+        label=_("Guideline definition file (JSON)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+    publish = forms.BooleanField(
+        label=_("Publish it at once"),
+        required=False,
+        help_text=_("Otherwise you look it over first, and publish it from its page."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's form holds the token
+        self.helper.form_show_errors = False  # the page lists them above the form
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:  # before anything reads it
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB.") % {"limit": MAX_BYTES // 1_000_000}
+            )
+        return upload

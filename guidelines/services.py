@@ -60,6 +60,16 @@ class Structure:
     def step(self, key: str) -> Step | None:
         return next((s for s in self.steps if s.key == key), None)
 
+    def outline(self) -> list[tuple[Phase, list[tuple[Step, list[Item]]]]]:
+        """Phases, each with its steps, each with its items, in their order."""
+        items: dict[int, list[Item]] = {}
+        for item in self.items:
+            items.setdefault(item.step_id, []).append(item)
+        return [
+            (phase, [(s, items.get(s.pk, [])) for s in self.steps if s.phase_id == phase.pk])
+            for phase in self.phases
+        ]
+
 
 def load_structures(versions: Iterable[GuidelineVersion]) -> dict[int, Structure]:
     """The structure of each version, in three queries whatever their number."""
@@ -96,6 +106,14 @@ def latest_version(guideline: Guideline | None = None) -> GuidelineVersion | Non
     if guideline is not None:
         versions = versions.filter(guideline=guideline)
     return versions.order_by("guideline__key", "-number").first()
+
+
+def earlier_version(version: GuidelineVersion) -> GuidelineVersion | None:
+    """The newest version of the same guideline with a lower number: what it is compared with."""
+    earlier = GuidelineVersion.objects.filter(
+        guideline_id=version.guideline_id, number__lt=version.number
+    )
+    return earlier.order_by("-number").first()
 
 
 def cycles_of(school: School) -> list[Cycle]:

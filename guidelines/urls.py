@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import overdue, pilots, plan
+from .views import overdue, pilots, plan, versions
 
 app_name = "guidelines"
 
@@ -20,6 +20,10 @@ urlpatterns = [
     path(f"{cycle}changes-seen/", plan.changes_seen, name="changes_seen"),
     path(f"{cycle}sharing/", plan.sharing, name="sharing"),
     path(f"{cycle}self-check/<str:moment>/", plan.self_check, name="self_check"),
+    path("versions/", versions.version_list, name="versions"),
+    path("versions/upload/", versions.upload, name="version_upload"),
+    path("versions/<int:version_id>/", versions.version, name="version"),
+    path("versions/<int:version_id>/publish/", versions.publish, name="version_publish"),
     path("pilots/", pilots.pilot_list, name="pilots"),
     path("pilots/<int:pilot_id>/", pilots.pilot, name="pilot"),
     path("pilots/<int:pilot_id>/export/", pilots.pilot_export, name="pilot_export"),

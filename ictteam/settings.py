@@ -301,6 +301,13 @@ STAFF_JOB_THRESHOLD_BYTES = env.int("STAFF_JOB_THRESHOLD_BYTES", default=1024 * 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# --- Shipped content ------------------------------------------------------------------------
+
+# After ``migrate`` (ictteam/first_run.py): an empty catalogue gets the task overview shipped in
+# fixtures/, and a step plan with no version the shipped one, published. Nothing that is there
+# is ever replaced. The tests turn it off: they start from an empty catalogue.
+LOAD_SHIPPED_CONTENT = env.bool("ICTTEAM_LOAD_SHIPPED_CONTENT", default=True)
+
 # --- E-mail -----------------------------------------------------------------------------------
 
 # EMAIL_URL such as smtp+tls://user:password@mail.example.org:587 (see django-environ).

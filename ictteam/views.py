@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from teams.access import access_for, may_create_schools
+from teams.access import access_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -15,7 +15,7 @@ def home(request: HttpRequest) -> HttpResponse:
     access = access_for(request.user)
     if access.is_department:
         return redirect("guidelines:pilots")
-    if may_create_schools(request.user) or access.is_superuser:
+    if access.is_platform_admin:
         return redirect("teams:schools")
     if len(access.managed_school_ids) == 1 and access.coordinator_school_ids:
         return redirect("teams:workload", next(iter(access.managed_school_ids)))

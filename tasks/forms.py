@@ -67,3 +67,12 @@ class CatalogueFilterForm(forms.Form):
         for name, field in self.fields.items():
             css = "form-control" if name == "q" else "form-select"
             field.widget.attrs.setdefault("class", css)
+
+    def narrows(self) -> bool:
+        """Whether a valid filter leaves out some active tasks (the list shows all active
+        tasks otherwise, invalid filters included)."""
+        if not self.is_valid():
+            return False
+        data = self.cleaned_data
+        named = any(data.get(name) for name in ("q", "group", "role", "frequency", "level"))
+        return named or data.get("status") not in ("", "active")

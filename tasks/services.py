@@ -35,7 +35,7 @@ from ictteam.celery import enqueue_on_commit
 
 from . import job_list
 from .importer import ParsedTask, ParsedWorkbook, read_workbook
-from .models import CatalogueImport, TaskGroup
+from .models import CatalogueImport, Task, TaskGroup
 from .problems import Problem, RefusedFile
 from .signals import catalogue_changed
 from .upsert import Plan, PlanChanged, apply_plan, plan_import
@@ -44,6 +44,7 @@ from .workbook_guard import check_upload
 Status = CatalogueImport.Status
 Source = CatalogueImport.Source
 MAX_JOB_RUNS = 3
+SHIPPED_CATALOGUE = settings.BASE_DIR / "fixtures" / "takenoverzicht-ict-coordinatie.xlsx"
 logger = logging.getLogger(__name__)
 
 
@@ -106,6 +107,24 @@ def import_file(
             _finish(record, Status.FAILED, errors=[Problem("catalogue_changed").as_stored()])
     problems = [Problem.from_stored(stored) for stored in record.errors]
     return ImportOutcome(record, problems, dry_run=dry_run)
+
+
+def load_shipped_catalogue() -> ImportOutcome | None:
+    """Import the task overview shipped in ``fixtures/`` when the catalogue has no task yet.
+
+    Returns None, and writes nothing, when the catalogue has a task (active or retired): a
+    catalogue once there is never replaced. The import is the command line's
+    (:func:`import_file`) and recorded like any other. Raises ``RuntimeError`` when the
+    shipped workbook does not import.
+    """
+    if Task.objects.exists():
+        return None
+    outcome = import_file(
+        data=SHIPPED_CATALOGUE.read_bytes(), file_name=SHIPPED_CATALOGUE.name, dry_run=False
+    )
+    if not outcome.ok:
+        raise RuntimeError(f"The shipped catalogue does not import: {outcome.problems}")
+    return outcome
 
 
 # --- Steps ---------------------------------------------------------------------------------

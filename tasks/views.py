@@ -46,6 +46,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    filtered = form.narrows()
     return render(
         request,
         "tasks/catalogue.html",
@@ -54,6 +55,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "can_import": access.can_import(request.user),
+            "filtered": filtered,
+            # Only asked when nothing is listed: an empty catalogue, or one of retired tasks.
+            "has_tasks": filtered or bool(page.object_list) or Task.objects.exists(),
         },
     )
 

@@ -71,7 +71,7 @@ class Access:
     admin_school_group_ids: frozenset[int] = frozenset()
     school_group_school_ids: frozenset[int] = frozenset()
     is_department: bool = False
-    is_superuser: bool = False
+    # A staff user or superuser of the site: sees and runs every school and school group.
     is_platform_admin: bool = False
 
     @property
@@ -79,16 +79,16 @@ class Access:
         return self.managed_school_ids | self.member_school_ids | self.school_group_school_ids
 
     def can_view_school(self, school_id: int) -> bool:
-        return self.is_superuser or school_id in self.visible_school_ids
+        return self.is_platform_admin or school_id in self.visible_school_ids
 
     def can_manage_school(self, school_id: int) -> bool:
-        return self.is_superuser or school_id in self.managed_school_ids
+        return self.is_platform_admin or school_id in self.managed_school_ids
 
     def can_view_group(self, group_id: int) -> bool:
-        return self.is_superuser or group_id in self.admin_school_group_ids
+        return self.is_platform_admin or group_id in self.admin_school_group_ids
 
     def can_manage_group(self, group_id: int) -> bool:
-        return self.is_superuser or group_id in self.admin_school_group_ids
+        return self.is_platform_admin or group_id in self.admin_school_group_ids
 
     def can_manage_task(self, task: SchoolTask) -> bool:
         if task.school_group_id is not None:
@@ -105,7 +105,7 @@ class Access:
         the administrators of its school group (also to repair a school that lost its
         director), and platform administrators."""
         return (
-            self.is_superuser
+            self.is_platform_admin
             or school_id in self.school_group_school_ids
             or school_id in self.director_school_ids
         )
@@ -157,7 +157,6 @@ def read_access(user: AnyUser) -> Access:
         admin_school_group_ids=admin_groups,
         school_group_school_ids=school_group_schools,
         is_department=any(kind == Kind.DEPARTMENT for kind, _, _ in rows),
-        is_superuser=user.is_superuser,
         is_platform_admin=user.is_superuser or user.is_staff,
     )
 
@@ -165,13 +164,15 @@ def read_access(user: AnyUser) -> Access:
 def visible_schools(user: AnyUser) -> QuerySet[School]:
     access = access_for(user)
     schools = School.objects.select_related("school_group")
-    return schools if access.is_superuser else schools.filter(pk__in=access.visible_school_ids)
+    return schools if access.is_platform_admin else schools.filter(pk__in=access.visible_school_ids)
 
 
 def visible_school_groups(user: AnyUser) -> QuerySet[SchoolGroup]:
     access = access_for(user)
     groups = SchoolGroup.objects.all()
-    return groups if access.is_superuser else groups.filter(pk__in=access.admin_school_group_ids)
+    if access.is_platform_admin:
+        return groups
+    return groups.filter(pk__in=access.admin_school_group_ids)
 
 
 def get_school(user: AnyUser, pk: int, *, manage: bool = False) -> School:
@@ -217,7 +218,7 @@ def can_edit_person(user: AnyUser, member: StaffMember) -> bool:
     """Whether the account may change what every school sees of a person: their name and
     e-mail. Only when it manages every school the person works in."""
     rights = access_for(user)
-    if rights.is_superuser:
+    if rights.is_platform_admin:
         return True
     schools = set(
         Appointment.objects.current()
@@ -249,7 +250,7 @@ def get_occurrence(user: AnyUser, pk: int) -> Occurrence:
     if task.school_id is not None:
         visible = rights.can_view_school(task.school_id)
     else:
-        visible = rights.is_superuser or (
+        visible = rights.is_platform_admin or (
             visible_schools(user).filter(school_group_id=task.school_group_id).exists()
         )
     mine = (
@@ -374,7 +375,7 @@ def menu_for(user: AnyUser) -> Menu:
     account with neither finds the schools page, which says whom to ask, as its home."""
     rights = access_for(user)
     return Menu(
-        schools=rights.is_superuser
+        schools=rights.is_platform_admin
         or may_create_schools(user)
         or bool(rights.visible_school_ids or rights.admin_school_group_ids),
         my_tasks=bool(rights.managed_school_ids or rights.member_school_ids),
@@ -384,7 +385,7 @@ def menu_for(user: AnyUser) -> Menu:
 def may_create_schools(user: AnyUser) -> bool:
     """Whether the account creates school groups and stand-alone schools: only platform
     administrators (staff users of the site)."""
-    return bool(user.is_staff)
+    return access_for(user).is_platform_admin
 
 
 def require_platform_admin(user: AnyUser) -> None:

@@ -13,13 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth.models import Permission, User
 from django.db import transaction
 from django.utils import timezone
 
-from tasks.models import Task
-from tasks.services import import_file
+from tasks.services import load_shipped_catalogue
 from teams.models import (
     Appointment,
     Assignment,
@@ -41,7 +39,6 @@ from teams.staff import services as staff_services
 from teams.workload.figures import recalculate
 from teams.workload.units import BudgetUnit, budget_hours
 
-DEFAULT_CATALOGUE = settings.BASE_DIR / "fixtures" / "takenoverzicht-ict-coordinatie.xlsx"
 GROUP = "Scholengroep Demo"
 LINDE = "Basisschool De Linde"
 ZUID = "Atheneum Zuid"
@@ -123,17 +120,6 @@ ACCOUNTS = [
     ("departement", "department viewer (follows the pilot schools)"),
     ("beheer.catalogus", "catalogue maintainer: imports the task overview"),
 ]
-
-
-def load_default_catalogue() -> None:
-    """Import the shipped task overview, unless a catalogue is already there."""
-    if Task.objects.exists():
-        return
-    outcome = import_file(
-        data=DEFAULT_CATALOGUE.read_bytes(), file_name=DEFAULT_CATALOGUE.name, dry_run=False
-    )
-    if not outcome.ok:
-        raise RuntimeError(f"The default catalogue does not import: {outcome.problems}")
 
 
 def _account(username: str, password: str, first_name: str = "", last_name: str = "") -> User:
@@ -248,7 +234,7 @@ def _pending_invitation(member: StaffMember, school: School, director: User) -> 
 @transaction.atomic
 def seed_demo(*, password: str) -> list[tuple[str, str]]:
     """Create the demo data; returns the accounts with what each may do."""
-    load_default_catalogue()
+    load_shipped_catalogue()  # after ``migrate`` already there, unless turned off
     year = SchoolYear.current()
     group, _ = SchoolGroup.objects.get_or_create(name=GROUP)
     schools = {

@@ -22,7 +22,9 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission, User
 
+from guidelines.definitions import load_shipped
 from ictteam.celery import PUBLISHER
+from tasks.services import load_shipped_catalogue
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 IN_CI = bool(os.environ.get("CI"))
@@ -55,6 +57,13 @@ def _missing(marker: str) -> str | None:
 
 def _is_browser_test(item: pytest.Item) -> bool:
     return "tests/browser/" in str(item.path).replace(os.sep, "/")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A real install loads the shipped catalogue and step plan after ``migrate``; the tests'
+    # databases start without them (after a flush too), and a test that needs them asks
+    # for ``shipped_content``.
+    settings.LOAD_SHIPPED_CONTENT = False
 
 
 @pytest.hookimpl(trylast=True)
@@ -90,6 +99,13 @@ def _test_settings(settings):  # type: ignore[no-untyped-def]
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def shipped_content(db) -> None:  # type: ignore[no-untyped-def]
+    """What ``migrate`` loads on a real install: the shipped catalogue and step plan."""
+    load_shipped_catalogue()
+    load_shipped()
 
 
 @pytest.fixture

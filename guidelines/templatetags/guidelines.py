@@ -5,6 +5,7 @@ from typing import Any
 
 from django import template
 
+from guidelines.access import can_publish
 from guidelines.access import follows_pilots as follows
 from guidelines.access import has_step_plan as step_plan
 
@@ -21,3 +22,8 @@ def follows_pilots(user: Any) -> bool:
 def has_step_plan(user: Any) -> bool:
     """Whether the account sees a school's step plan (:func:`guidelines.access.has_step_plan`)."""
     return step_plan(user)
+
+
+def publishes_guidelines(user: Any) -> bool:
+    """Whether the account uploads and publishes guideline versions: a platform administrator."""
+    return can_publish(user)

@@ -54,6 +54,7 @@ def plan(request: HttpRequest, school_id: int) -> HttpResponse:
     form = StartCycleForm(initial={"year": year.start_year})
     context = {"school": school, "year": year, "cycles": cycles, "form": form}
     context["can_edit"] = access.can_edit(request.user, school)
+    context["published"] = services.latest_version() is not None
     return render(request, "guidelines/start.html", context)
 
 

@@ -120,3 +120,20 @@ def test_a_preview_that_retires_much_of_the_catalogue_says_so_first(
         page.get_by_role("status").filter(has_text="De catalogus is geïmporteerd.")
     ).to_be_visible()
     assert list(Task.objects.active().values_list("code", flat=True)) == ["T1"]
+
+
+def test_an_empty_catalogue_leads_to_the_import_by_keyboard(
+    page: Page, live_server, browser_maintainer
+):
+    log_in(page, live_server, "beheerder")
+    page.goto(f"{live_server.url}/catalogue/")
+    expect(page.get_by_text("De takencatalogus heeft nog geen taken.")).to_be_visible()
+    expect(page.get_by_text("Geen taken voor deze filters")).to_have_count(0)
+    assert_accessible(page)
+    link = page.get_by_role("link", name="Importeer het takenoverzicht")
+    for _ in range(60):
+        if link.evaluate("element => element === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Een takenoverzicht importeren")).to_be_visible()

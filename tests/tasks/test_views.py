@@ -93,6 +93,38 @@ class TestCatalogue:
         assert set(form.errors) == {"group", "frequency"}
         assert titles(response) == ["Wifi beheren", "Coaching in de klas"]
 
+    def test_an_empty_catalogue_says_how_to_fill_it(self, client, maintainer, groups):
+        client.force_login(maintainer)
+        page = client.get(reverse("tasks:catalogue")).content.decode()
+        assert "De takencatalogus heeft nog geen taken" in page
+        assert f'href="{reverse("tasks:import_new")}">Importeer het takenoverzicht' in page
+        assert "Geen taken voor deze filters" not in page
+        # A filter that finds nothing, in an empty catalogue as well, says so.
+        filtered = client.get(reverse("tasks:catalogue"), {"q": "wifi"}).content.decode()
+        assert "Geen taken voor deze filters" in filtered
+        assert "nog geen taken" not in filtered
+
+    def test_an_empty_catalogue_tells_a_reader_who_fills_it(self, client, reader, groups):
+        client.force_login(reader)
+        page = client.get(reverse("tasks:catalogue")).content.decode()
+        assert "De takencatalogus heeft nog geen taken" in page
+        assert "vraag het aan je platformbeheerder" in page
+        assert reverse("tasks:import_new") not in page
+
+    def test_filters_that_find_nothing_say_so(self, client, reader, tasks):
+        client.force_login(reader)
+        page = client.get(reverse("tasks:catalogue"), {"q": "printer"}).content.decode()
+        assert "Geen taken voor deze filters." in page
+        assert "nog geen taken" not in page
+
+    def test_a_catalogue_of_retired_tasks_shows_where_they_are(self, client, maintainer, tasks):
+        Task.objects.filter(is_active=True).update(is_active=False, retired_at="2024-01-01T00:00Z")
+        client.force_login(maintainer)
+        page = client.get(reverse("tasks:catalogue")).content.decode()
+        assert "Geen taken voor deze filters" not in page
+        assert "geen actieve taken" in page
+        assert f'href="{reverse("tasks:catalogue")}?status=retired"' in page
+
     def test_task_detail(self, client, reader, tasks):
         client.force_login(reader)
         response = client.get(tasks[0].get_absolute_url())
