@@ -24,6 +24,7 @@ def has_step_plan(user: Any) -> bool:
     return step_plan(user)
 
 
+@register.filter
 def publishes_guidelines(user: Any) -> bool:
     """Whether the account uploads and publishes guideline versions: a platform administrator."""
     return can_publish(user)
