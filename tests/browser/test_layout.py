@@ -1,0 +1,76 @@
+"""The main pages fit a desk at 1280 and 1440 px with nothing cut off.
+
+Runs on the demo data, where names, roles and figures have realistic lengths.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Browser, Page
+
+from guidelines.demo import PILOT
+from guidelines.models import Pilot
+from teams.demo import GROUP, LINDE
+from teams.models import School, SchoolGroup
+
+from .conftest import log_in
+from .layout import layout_problems
+from .test_every_page import demo  # noqa: F401  (the fixture: the demo data)
+
+
+def new_page(browser: Browser, width: int, height: int = 900) -> Page:
+    context = browser.new_context(
+        locale="nl-BE", reduced_motion="reduce", viewport={"width": width, "height": height}
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+def choose_language(page: Page, code: str) -> None:
+    """Choose the language the way the form sends it (the account keeps it)."""
+    with page.expect_navigation():
+        page.evaluate(
+            "(code) => { const s = document.getElementById('language-select');"
+            " s.value = code; s.form.submit(); }",
+            code,
+        )
+    assert page.evaluate("document.documentElement.lang") == code
+
+
+def check(page: Page, url: str) -> list[str]:
+    page.goto(url)
+    found = [f"{url}: {problem}" for problem in layout_problems(page)]
+    toggle = page.locator("tbody.task-block a[aria-expanded]").first
+    if page.locator("#board-table").count() and toggle.count():
+        toggle.click()
+        page.locator(".task-editor").first.wait_for()
+        found += [f"{url} (editor open): {problem}" for problem in layout_problems(page)]
+    return found
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_the_main_pages_fit_a_desk_with_nothing_cut_off(browser: Browser, live_server, demo, width):  # noqa: F811
+    linde = School.objects.get(name=LINDE)
+    pages = {
+        "directeur.linde": [
+            reverse("teams:board", args=[linde.pk]),
+            reverse("teams:staff", args=[linde.pk]),
+            reverse("teams:workload", args=[linde.pk]),
+        ],
+        "beheer.scholengroep": [
+            reverse("teams:school_group", args=[SchoolGroup.objects.get(name=GROUP).pk]),
+        ],
+        "departement": [reverse("guidelines:pilot", args=[Pilot.objects.get(name=PILOT).pk])],
+    }
+    found = []
+    for username, paths in pages.items():
+        page = new_page(browser, width)
+        log_in(page, live_server, username)
+        for language in ("nl", "en"):
+            choose_language(page, language)
+            for path in paths:
+                found += [f"[{language}] {p}" for p in check(page, live_server.url + path)]
+        page.context.close()
+    assert not found, "\n".join(found)
