@@ -1,4 +1,5 @@
-"""The main pages fit a desk at 1280 and 1440 px with nothing cut off.
+"""The main pages fit a desk at 1280 and 1440 px with nothing cut off, and a phone lists
+the board compactly.
 
 Runs on the demo data, where names, roles and figures have realistic lengths.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from guidelines.demo import PILOT
 from guidelines.models import Pilot
@@ -74,3 +75,29 @@ def test_the_main_pages_fit_a_desk_with_nothing_cut_off(browser: Browser, live_s
                 found += [f"[{language}] {p}" for p in check(page, live_server.url + path)]
         page.context.close()
     assert not found, "\n".join(found)
+
+
+def test_the_board_on_a_phone_is_compact_and_keeps_every_task_and_its_button(
+    browser: Browser,
+    live_server,
+    demo,  # noqa: F811
+):
+    page = new_page(browser, 390)
+    log_in(page, live_server, "directeur.linde")
+    page.goto(live_server.url + reverse("teams:board", args=[School.objects.get(name=LINDE).pk]))
+    rows = page.locator("#board-table tr.task-row")
+    tasks = rows.count()
+    assert tasks > 40
+    table_height = page.locator("#board-table").evaluate("t => t.getBoundingClientRect().height")
+    assert table_height / tasks < 180, f"{table_height / tasks:.0f} px a task"
+    first = rows.first
+    code, title, button = (first.locator(cell) for cell in (".code-cell", ".task-title-cell", "a"))
+    # Code, title and button share the first line; who does it and the hours follow.
+    assert code.bounding_box()["y"] == title.bounding_box()["y"]  # type: ignore[index]
+    expect(button).to_be_visible()
+    labels = first.locator("td").evaluate_all(
+        "tds => tds.map(td => getComputedStyle(td, '::before').content)"
+    )
+    assert '"Verantwoordelijke: "' in labels and '"Uren per jaar: "' in labels
+    assert not layout_problems(page, scrolling_allowed=True)
+    page.context.close()
