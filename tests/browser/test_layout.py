@@ -1,5 +1,5 @@
-"""The main pages fit a desk at 1280 and 1440 px with nothing cut off, and a phone lists
-the board compactly.
+"""The main pages fit a desk at 1280 and 1440 px with nothing cut off, and a phone shows
+that a wide table scrolls, keeps its first column in view and lists the board compactly.
 
 Runs on the demo data, where names, roles and figures have realistic lengths.
 """
@@ -75,6 +75,42 @@ def test_the_main_pages_fit_a_desk_with_nothing_cut_off(browser: Browser, live_s
                 found += [f"[{language}] {p}" for p in check(page, live_server.url + path)]
         page.context.close()
     assert not found, "\n".join(found)
+
+
+def test_a_wide_table_on_a_phone_says_it_scrolls_and_keeps_its_first_column(
+    browser: Browser,
+    live_server,
+    demo,  # noqa: F811
+):
+    page = new_page(browser, 390)
+    log_in(page, live_server, "departement")
+    pilot = Pilot.objects.get(name=PILOT)
+    page.goto(live_server.url + reverse("guidelines:pilot", args=[pilot.pk]))
+    box = page.get_by_role("region", name="De toestand van elke stap per school")
+    expect(page.locator("#matrix-hint")).to_be_visible()
+    assert box.get_attribute("aria-describedby") == "matrix-hint"
+    assert box.evaluate("b => b.scrollWidth - b.clientWidth") > 300  # 8 steps do not fit
+    school = page.get_by_role("rowheader").first
+    before = school.bounding_box()
+
+    box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+    page.wait_for_function(
+        "() => { const b = document.querySelector('.table-scroll');"
+        " return b.scrollLeft > 0 && b.scrollLeft + b.clientWidth >= b.scrollWidth - 1; }"
+    )
+    after = school.bounding_box()
+    assert before and after and abs(after["x"] - before["x"]) < 1  # the school column stays
+    last_step = page.get_by_role("columnheader", name="Stap 8")
+    assert last_step.bounding_box()["x"] > after["x"] + after["width"] - 1  # type: ignore[index]
+    # The step columns slide under the first column, never over it.
+    covering = page.evaluate(
+        "() => { const th = document.querySelector('.pilot-matrix tbody th');"
+        " const c = th.getBoundingClientRect();"
+        " return th.contains(document.elementFromPoint(c.left + 5, c.top + 5)); }"
+    )
+    assert covering
+    assert not layout_problems(page, scrolling_allowed=True)
+    page.context.close()
 
 
 def test_the_board_on_a_phone_is_compact_and_keeps_every_task_and_its_button(
