@@ -244,7 +244,7 @@ def write_distribution(stream: Writable | IO[bytes], board: Board) -> None:
             task = row.task
             rows.append([
                 task.code,
-                section.group.name if section.group else "",
+                section.group.label if section.group else "",
                 task.display_title,
                 _names(row.responsibles),
                 _names(row.backups),

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 
+from tasks.models import TaskGroup
 from teams.models import Assignment, Budget
 from teams.workload.figures import recalculate
 
@@ -86,3 +87,24 @@ def test_the_dashboard_writes_its_dates_day_first_in_both_languages(client, worl
     assert "Figures of 7 December 2026, 14:05." in english
     assert '<td data-label="Day">7 Dec 2026</td>' in english
     assert "12/07/2026" not in english and "7-12-2026" not in dutch
+
+
+def test_task_group_names_follow_the_pages_language(client, world):
+    client.force_login(world.director)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    board = client.get(reverse("teams:board", args=[world.school.pk])).content.decode()
+    assert 'colspan="8">Technical <span' in board and "Technisch" not in board
+    overload(world, 1)
+    english = dashboard(client, world, "en")
+    assert ">Technical</a>" in english and ">Pedagogical-didactical</a>" in english
+    assert "Technisch" not in english and "Beleid en visie" not in english
+    assert ">Technisch</a>" in dashboard(client, world, "nl")
+
+
+def test_a_renamed_group_keeps_the_name_it_was_given(client, world):
+    TaskGroup.objects.filter(kind="technical").update(name="ICT-infrastructuur")
+    for language in ("nl", "en"):
+        client.force_login(world.director)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        board = client.get(reverse("teams:board", args=[world.school.pk])).content.decode()
+        assert 'colspan="8">ICT-infrastructuur <span' in board
