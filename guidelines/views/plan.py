@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from teams.access import staff_of, visible_schools
-from teams.models import SchoolYear
+from teams.models import SchoolYear, by_name
 
 from .. import access, services
 from ..connections import workload_facts
@@ -100,7 +100,7 @@ def _page_context(request: HttpRequest, cycle: Cycle, *, whole: bool = True) -> 
     if not whole:
         return context
     connected = any(s.step.connection for s in state.steps)
-    staff = staff_of(school).order_by("last_name", "first_name")
+    staff = staff_of(school).order_by(*by_name())
     return context | {
         "cycles": services.cycles_of(school),
         "changes": services.changes_for(cycle),

@@ -27,6 +27,7 @@ from teams.models import (
     SchoolYear,
     StaffMember,
     StaffRole,
+    by_name,
 )
 from teams.reminders import overdue
 from teams.staff import invitations, rights, services
@@ -70,7 +71,7 @@ def staff_list(request: HttpRequest, school_id: int) -> HttpResponse:
             ),
             Prefetch("appointments", Appointment.objects.filter(school=school), to_attr="here"),
         )
-        .order_by("last_name", "first_name")
+        .order_by(*by_name())
     )
     # Ranked as every page ranks people, with the figures the board shows.
     loads = load_panel(school, calculate_school(school, year), members)
