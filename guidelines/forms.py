@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from teams.models import SchoolYear, StaffMember
 
 from .models import GuidelineVersion, Progress
-from .selfcheck import QUESTIONS, SCALE
+from .selfcheck import SCALE, Question
 
 
 class ItemForm(forms.Form):
@@ -73,9 +73,9 @@ class StartCycleForm(forms.Form):
 
 
 class SelfCheckForm(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, questions: list[Question], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for question in QUESTIONS:
+        for question in questions:
             self.fields[question.key] = forms.TypedChoiceField(
                 label=str(question.text), choices=SCALE, coerce=int, widget=forms.RadioSelect,
                 error_messages={"required": _("Answer this statement.")},

@@ -22,7 +22,7 @@ from ..connections import workload_facts
 from ..forms import ItemForm, SelfCheckForm, SharingForm, StartCycleForm, StepPlanForm
 from ..models import Cycle, Progress, SelfCheck
 from ..progress import plan_state
-from ..selfcheck import compare
+from ..selfcheck import compare, questions_for
 
 
 def _user(request: HttpRequest) -> User | None:
@@ -215,7 +215,9 @@ def self_check(request: HttpRequest, school_id: int, cycle_id: int, moment: str)
     cycle = access.get_cycle(request.user, school_id, cycle_id)
     checks = {c.moment: c for c in cycle.self_checks.all()}
     existing = checks.get(moment)
-    form = SelfCheckForm(request.POST or None, initial=existing.answers if existing else None)
+    questions = questions_for(cycle.school)
+    initial = existing.answers if existing else None
+    form = SelfCheckForm(request.POST or None, initial=initial, questions=questions)
     if request.method == "POST":
         cycle = access.get_cycle(request.user, school_id, cycle_id, edit=True)
         if form.is_valid():
@@ -228,7 +230,9 @@ def self_check(request: HttpRequest, school_id: int, cycle_id: int, moment: str)
     return render(request, "guidelines/self_check.html", {
         "school": cycle.school, "cycle": cycle, "year": cycle.school_year, "form": form,
         "moment": SelfCheck.Moment(moment), "can_edit": access.can_edit(request.user, cycle.school),
-        "rows": compare(start.answers if start else None, end.answers if end else None),
+        "rows": compare(
+            start.answers if start else None, end.answers if end else None, questions
+        ),
     })  # fmt: skip
 
 
