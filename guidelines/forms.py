@@ -13,7 +13,7 @@ from teams.models import SchoolYear, StaffMember
 
 from .definitions import MAX_BYTES
 from .models import GuidelineVersion, Progress
-from .selfcheck import QUESTIONS, SCALE
+from .selfcheck import SCALE, Question
 
 
 class ItemForm(forms.Form):
@@ -75,9 +75,9 @@ class StartCycleForm(forms.Form):
 
 
 class SelfCheckForm(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, questions: list[Question], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for question in QUESTIONS:
+        for question in questions:
             self.fields[question.key] = forms.TypedChoiceField(
                 label=str(question.text), choices=SCALE, coerce=int, widget=forms.RadioSelect,
                 error_messages={"required": _("Answer this statement.")},

@@ -7,18 +7,24 @@ shared knowledge, balance between the kinds of work, and regular contact.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from teams.models import School
+
 
 @dataclass(frozen=True)
 class Question:
     key: str
     text: Promise
+    # Asked only of a school in a school group: the statement is about the group.
+    group_only: bool = False
+    # The statement for a school that stands alone, where ``text`` also speaks of the group.
+    text_alone: Promise | None = None
 
 
 QUESTIONS = [
@@ -31,9 +37,11 @@ QUESTIONS = [
     Question("clear_responsibilities", gettext_lazy(
         "Everyone knows who is responsible for which task, and who is the backup.")),
     Question("regular_contact", gettext_lazy(
-        "The team meets regularly, also with the school group's experts.")),
+        "The team meets regularly, also with the school group's experts."),
+        text_alone=gettext_lazy("The team meets regularly.")),
     Question("school_group", gettext_lazy(
-        "The school group pools ICT hours, experts and purchases for its schools.")),
+        "The school group pools ICT hours, experts and purchases for its schools."),
+        group_only=True),
     Question("hours_reserved", gettext_lazy(
         "The hours for ICT work are reserved in the timetable and fit the tasks.")),
 ]  # fmt: skip
@@ -48,12 +56,24 @@ SCALE = [
 SCALE_LABELS = dict(SCALE)
 
 
-def clean_answers(answers: dict[str, object]) -> dict[str, int]:
+def questions_for(school: School) -> list[Question]:
+    """The statements put to ``school``: all of them in a school group; for a school that
+    stands alone, none about a school group, and the others in words without one."""
+    if school.school_group_id:
+        return QUESTIONS
+    return [
+        replace(question, text=question.text_alone or question.text)
+        for question in QUESTIONS
+        if not question.group_only
+    ]
+
+
+def clean_answers(answers: dict[str, object], questions: list[Question]) -> dict[str, int]:
     """Every question answered with a value of the scale, or a ValidationError naming the
-    first question that is not."""
+    first question that is not; answers to other questions are dropped."""
     values = {value for value, _label in SCALE}
     cleaned = {}
-    for question in QUESTIONS:
+    for question in questions:
         raw = answers.get(question.key)
         try:
             value = int(str(raw))
@@ -88,6 +108,8 @@ class Comparison:
         return self.end - self.start
 
 
-def compare(start: dict[str, int] | None, end: dict[str, int] | None) -> list[Comparison]:
+def compare(
+    start: dict[str, int] | None, end: dict[str, int] | None, questions: list[Question]
+) -> list[Comparison]:
     """The start and end answers side by side, one row per question."""
-    return [Comparison(q, (start or {}).get(q.key), (end or {}).get(q.key)) for q in QUESTIONS]
+    return [Comparison(q, (start or {}).get(q.key), (end or {}).get(q.key)) for q in questions]

@@ -34,7 +34,7 @@ from .models import (
     StepPlan,
 )
 from .progress import PlanState, StepState, plan_state
-from .selfcheck import clean_answers
+from .selfcheck import clean_answers, questions_for
 
 State = Progress.State
 MAX_NOTE_LENGTH = 5000
@@ -336,11 +336,12 @@ def save_self_check(
     *, cycle: Cycle, moment: str, answers: dict[str, object], by: User | None
 ) -> SelfCheck:
     """Store the school's self-check at the start or end of the cycle (replacing an earlier
-    answer for the same moment)."""
+    answer for the same moment), with the answers to the statements put to the school."""
     if moment not in SelfCheck.Moment.values:
         raise ValidationError(_("Choose the start or the end of the cycle."))
+    cleaned = clean_answers(answers, questions_for(cycle.school))
     check, _created = SelfCheck.objects.update_or_create(
-        cycle=cycle, moment=moment, defaults={"answers": clean_answers(answers), "filled_by": by}
+        cycle=cycle, moment=moment, defaults={"answers": cleaned, "filled_by": by}
     )
     return check
 

@@ -45,16 +45,19 @@ class TaskGroupQuerySet(models.QuerySet["TaskGroup"]):
         A migration creates them; this restores them where a database was
         emptied without migrating again (a flushed test database, for one).
         """
-        for kind, name, position in STANDARD_GROUPS:
+        for kind, name, _label, position in STANDARD_GROUPS:
             self.get_or_create(kind=kind, defaults={"name": name, "position": position})
 
 
+# The standard groups: their kind, their stored (Dutch) name, that name as the pages show
+# it in their language, and their position.
 STANDARD_GROUPS = [
-    ("technical", "Technisch", 1),
-    ("pedagogical", "Pedagogisch-didactisch", 2),
-    ("policy", "Beleid en visie", 3),
-    ("administrative", "Administratief", 4),
+    ("technical", "Technisch", _("Technical"), 1),
+    ("pedagogical", "Pedagogisch-didactisch", _("Pedagogical-didactical"), 2),
+    ("policy", "Beleid en visie", _("Policy and vision"), 3),
+    ("administrative", "Administratief", _("Administrative"), 4),
 ]
+STANDARD_LABELS = {(kind, name): label for kind, name, label, _position in STANDARD_GROUPS}
 
 
 class TaskGroup(models.Model):
@@ -88,7 +91,13 @@ class TaskGroup(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name as the pages show it: a standard group under its standard name in the
+        page's language; a renamed or added group under the name it was given."""
+        return str(STANDARD_LABELS.get((self.kind, self.name), self.name))
 
 
 class TaskQuerySet(models.QuerySet["Task"]):

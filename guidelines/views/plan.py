@@ -15,14 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from teams.access import staff_of, visible_schools
-from teams.models import SchoolYear
+from teams.models import SchoolYear, by_name
 
 from .. import access, services
 from ..connections import workload_facts
 from ..forms import ItemForm, SelfCheckForm, SharingForm, StartCycleForm, StepPlanForm
 from ..models import Cycle, Progress, SelfCheck
 from ..progress import plan_state
-from ..selfcheck import compare
+from ..selfcheck import compare, questions_for
 
 
 def _user(request: HttpRequest) -> User | None:
@@ -101,7 +101,7 @@ def _page_context(request: HttpRequest, cycle: Cycle, *, whole: bool = True) -> 
     if not whole:
         return context
     connected = any(s.step.connection for s in state.steps)
-    staff = staff_of(school).order_by("last_name", "first_name")
+    staff = staff_of(school).order_by(*by_name())
     return context | {
         "cycles": services.cycles_of(school),
         "changes": services.changes_for(cycle),
@@ -216,7 +216,9 @@ def self_check(request: HttpRequest, school_id: int, cycle_id: int, moment: str)
     cycle = access.get_cycle(request.user, school_id, cycle_id)
     checks = {c.moment: c for c in cycle.self_checks.all()}
     existing = checks.get(moment)
-    form = SelfCheckForm(request.POST or None, initial=existing.answers if existing else None)
+    questions = questions_for(cycle.school)
+    initial = existing.answers if existing else None
+    form = SelfCheckForm(request.POST or None, initial=initial, questions=questions)
     if request.method == "POST":
         cycle = access.get_cycle(request.user, school_id, cycle_id, edit=True)
         if form.is_valid():
@@ -229,7 +231,9 @@ def self_check(request: HttpRequest, school_id: int, cycle_id: int, moment: str)
     return render(request, "guidelines/self_check.html", {
         "school": cycle.school, "cycle": cycle, "year": cycle.school_year, "form": form,
         "moment": SelfCheck.Moment(moment), "can_edit": access.can_edit(request.user, cycle.school),
-        "rows": compare(start.answers if start else None, end.answers if end else None),
+        "rows": compare(
+            start.answers if start else None, end.answers if end else None, questions
+        ),
     })  # fmt: skip
 
 

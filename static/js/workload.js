@@ -11,6 +11,8 @@
   var fallback = data.states[data.states.length - 1];
   function stateOf(key) { return states[key] || fallback; }
   var grid = { color: "#dee2e6" };
+  // The axes write numbers in the page's language ("1.400" or "1,400"), not the browser's.
+  Chart.defaults.locale = document.documentElement.lang || "nl";
 
   function chart(id, config) {
     var canvas = document.getElementById(id);

@@ -21,7 +21,7 @@ from tasks.excel import Writable, write_table
 from tasks.models import TaskGroup
 from teams.access import staff_of
 from teams.assignments.assigning import state_token
-from teams.models import Assignment, School, SchoolTask, SchoolYear, StaffMember
+from teams.models import Assignment, School, SchoolTask, SchoolYear, StaffMember, by_name
 from teams.workload.calculator import PersonFigures, SchoolCalculation, TaskFigures, cents
 from teams.workload.figures import calculate_school
 from teams.workload.ranking import PersonLoad, loads_in
@@ -203,7 +203,7 @@ def load_panel(
 def build_board(school: School, school_year: SchoolYear) -> Board:
     workload = calculate_school(school, school_year)
     rows = [_row(task, workload) for task in board_tasks(school, school_year)]
-    staff = list(staff_of(school).order_by("last_name", "first_name"))
+    staff = list(staff_of(school).order_by(*by_name()))
     return Board(school, school_year, rows, staff, workload)
 
 
@@ -244,7 +244,7 @@ def write_distribution(stream: Writable | IO[bytes], board: Board) -> None:
             task = row.task
             rows.append([
                 task.code,
-                section.group.name if section.group else "",
+                section.group.label if section.group else "",
                 task.display_title,
                 _names(row.responsibles),
                 _names(row.backups),

@@ -17,6 +17,7 @@ from teams.models import (
     Assignment,
     SchoolTask,
     StaffMember,
+    by_name,
 )
 from teams.workload.hours_input import HoursField, display_number
 
@@ -69,7 +70,7 @@ class AssignmentForm(forms.Form):
         self.hours_warning = False
         field = self.fields["staff_member"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = staff.order_by("last_name", "first_name")
+        field.queryset = staff.order_by(*by_name())
         for name, bound in self.fields.items():
             css = (
                 "form-select form-select-sm"
@@ -137,7 +138,7 @@ class BulkAssignForm(forms.Form):
         assert isinstance(task_field, forms.ModelMultipleChoiceField)
         assert isinstance(staff_field, forms.ModelChoiceField)
         task_field.queryset = tasks
-        staff_field.queryset = staff.order_by("last_name", "first_name")
+        staff_field.queryset = staff.order_by(*by_name())
         self.fields["staff_member"].widget.attrs["class"] = "form-select"
         self.fields["kind"].widget.attrs["class"] = "form-select"
 

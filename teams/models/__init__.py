@@ -22,6 +22,7 @@ from teams.models.reminders import (
 )
 from teams.models.staff import (
     EMAIL_MAX_LENGTH,
+    NAME_COLLATION,
     STANDARD_ROLE_NAMES,
     STANDARD_ROLES,
     Appointment,
@@ -30,6 +31,9 @@ from teams.models.staff import (
     Role,
     StaffMember,
     StaffRole,
+    by_name,
+    compare_names,
+    name_sort_key,
 )
 from teams.models.tasks import Assignment, SchoolTask
 from teams.models.workload import (
@@ -47,6 +51,7 @@ __all__ = [
     "INVITATION_VALID_FOR",
     "MAX_BUDGET_HOURS",
     "MAX_SIZE",
+    "NAME_COLLATION",
     "SCHOOL_FIGURES",
     "STANDARD_ROLES",
     "STANDARD_ROLE_NAMES",
@@ -79,4 +84,7 @@ __all__ = [
     "StaffWorkload",
     "WorkloadRequest",
     "WorkloadSnapshot",
+    "by_name",
+    "compare_names",
+    "name_sort_key",
 ]

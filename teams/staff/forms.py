@@ -20,6 +20,7 @@ from teams.models import (
     School,
     SchoolGroup,
     StaffMember,
+    by_name,
 )
 from teams.staff.services import StaffInput
 from teams.workload.hours_input import DecimalTextField, display_number
@@ -146,7 +147,7 @@ class LinkStaffForm(forms.Form):
                     "appointments", active.order_by("school__name"), to_attr="active_appointments"
                 )
             )
-            .order_by("last_name", "first_name")
+            .order_by(*by_name())
         )
         school = self.fields["school"]
         assert isinstance(school, forms.ModelChoiceField)

@@ -41,7 +41,15 @@ from django.utils.translation import gettext_lazy
 
 from ictteam.celery import enqueue_on_commit
 from teams import job_list
-from teams.models import Appointment, Post, School, SchoolYear, StaffImport, StaffMember
+from teams.models import (
+    Appointment,
+    Post,
+    School,
+    SchoolYear,
+    StaffImport,
+    StaffMember,
+    name_sort_key,
+)
 from teams.staff import identity
 from teams.staff.services import end_appointment
 from teams.staff.staff_file import (
@@ -267,7 +275,7 @@ def plan_import(
     seen = {member.pk for member in matched.values()}
     plan.missing = sorted(
         (a.staff_member for pk, a in here.items() if pk not in seen),
-        key=lambda m: (m.last_name, m.first_name, m.pk),
+        key=lambda m: (name_sort_key(m.last_name), name_sort_key(m.first_name), m.pk),
     )
     return plan
 

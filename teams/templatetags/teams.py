@@ -1,5 +1,6 @@
 """Formatting of team figures in templates (no queries here)."""
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +28,16 @@ def number(value: Decimal | None) -> str:
     if value is None:
         return "\u2013"
     return display_number(value)
+
+
+@register.filter
+def iso_date(value: str | None) -> date | str | None:
+    """A date kept as ISO text (in a reminder's data) as a date, for the ``date`` filter to
+    write in the page's language; anything else unchanged."""
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        return value
 
 
 @register.filter

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from teams.models import StaffMember
+from teams.models import StaffMember, name_sort_key
 from teams.workload.calculator import Load, PersonFigures, SchoolCalculation, rank_key
 
 F = TypeVar("F", bound=Load)
@@ -26,13 +26,14 @@ class PersonLoad(Generic[F]):
 
 
 def ranked(rows: Iterable[PersonLoad[F]]) -> list[PersonLoad[F]]:
-    """Most loaded first (the calculator's rank), then by last and first name."""
+    """Most loaded first (the calculator's rank), then by last and first name in Dutch
+    order (:func:`teams.models.name_sort_key`)."""
     return sorted(
         rows,
         key=lambda row: (
             rank_key(row.figures),
-            row.member.last_name,
-            row.member.first_name,
+            name_sort_key(row.member.last_name),
+            name_sort_key(row.member.first_name),
             row.member.pk,
         ),
     )

@@ -142,7 +142,7 @@ def school_dashboard(school: School, school_year: SchoolYear) -> SchoolDashboard
         "staff_member"
     )
     people = ranked(PersonLoad(row.staff_member, row.figures(school.limits)) for row in rows)
-    groups = list(TaskGroup.objects.exclude(kind="").values_list("kind", "pk", "name"))
+    groups = [(g.kind, g.pk, g.label) for g in TaskGroup.objects.exclude(kind="")]
     return SchoolDashboard(
         school=school,
         school_year=school_year,

@@ -69,7 +69,7 @@ class TestTeachingPeriods:
         assert (budget.entered_amount, budget.entered_unit) == (Decimal(4), "periods")
 
         page = client.get(reverse("teams:staff", args=[world.school.pk])).content.decode()
-        assert "123,3 u" in page and "4 lestijden per week" in page
+        assert "123,3 u" in page and "(4 lestijden per week)" in page
         form = client.get(reverse("teams:staff_edit", args=[world.school.pk, member.pk]))
         assert form.context["form"]["budget"].value() == Decimal(4)
         assert form.context["form"]["budget_unit"].value() == "periods"

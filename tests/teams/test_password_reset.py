@@ -195,3 +195,16 @@ def test_english_pages(client):
     client.cookies["django_language"] = "en"
     page = client.get(reverse("password_reset")).content.decode()
     assert "Forgot your password?" in page
+
+
+def test_the_password_pages_say_je_like_every_other_page(client, account):
+    """Django's own Dutch for the password rules says "Uw"; the site's catalogue wins."""
+    ask(client, "an@school.test")
+    path = re.search(r"https?://[^/]+(/password-reset/\S+/)", mail.outbox[0].body).group(1)
+    set_url = client.get(path, follow=True).redirect_chain[-1][0]
+    rules = client.get(set_url).content.decode()
+    refused = client.post(set_url, {"new_password1": "12345678", "new_password2": "12345678"})
+    for page in (rules, refused.content.decode()):
+        assert "Je wachtwoord moet minstens 8 tekens lang zijn." in page
+        assert "Je wachtwoord mag niet volledig uit cijfers bestaan." in page
+        assert not re.search(r"\b(Uw|uw|U)\b", re.sub(r"<[^>]*>", " ", page))

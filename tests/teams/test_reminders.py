@@ -319,7 +319,7 @@ def test_directors_learn_which_catalogue_tasks_changed_their_hours_and_since_whe
     assert [i["title"] for i in reminder.data["items"]] == ["Licenties beheren"]
     body = next(m.body for m in mail.outbox if m.to == [director.email])
     assert "Licenties beheren: 10 → 14 uren" in body
-    assert "2027-03-02" in body
+    assert "sinds 2 maart 2027" in body  # the date in the reader's language
     run_scan(on=date(2027, 3, 4))
     assert Reminder.objects.filter(kind=Kind.CATALOGUE).count() == 1
 

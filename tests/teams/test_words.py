@@ -1,6 +1,6 @@
 """Words on the pages: plurals, dates at the end of a sentence, nothing internal shown."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -8,7 +8,10 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 
+from tasks.models import TaskGroup
 from teams.models import Assignment, Budget
 from teams.workload.figures import recalculate
 
@@ -59,5 +62,49 @@ def test_an_english_time_ends_without_a_full_stop(client, world):
     with time_machine.travel(moment, tick=False):
         overload(world, 1)  # the figures are stored at that moment
     page = dashboard(client, world, "en")
-    assert "Figures of Nov. 30, 2026, 02:42." in page
+    assert "Figures of 30 November 2026, 02:42." in page
     assert "02:42.." not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "short", "long"),
+    [("nl", "7 dec 2026", "7 december 2026"), ("en", "7 Dec 2026", "7 December 2026")],
+)
+def test_dates_name_their_month_in_the_pages_language(language, short, long):
+    with translation.override(language):
+        assert date_format(date(2026, 12, 7), "SHORT_DATE_FORMAT") == short
+        assert date_format(date(2026, 12, 7), "DATE_FORMAT") == long
+
+
+def test_the_dashboard_writes_its_dates_day_first_in_both_languages(client, world):
+    moment = datetime(2026, 12, 7, 14, 5, tzinfo=ZoneInfo("Europe/Brussels"))
+    with time_machine.travel(moment, tick=False):
+        overload(world, 1)
+    dutch = dashboard(client, world, "nl")
+    assert "Cijfers van 7 december 2026 14:05." in dutch
+    assert '<td data-label="Dag">7 dec 2026</td>' in dutch
+    english = dashboard(client, world, "en")
+    assert "Figures of 7 December 2026, 14:05." in english
+    assert '<td data-label="Day">7 Dec 2026</td>' in english
+    assert "12/07/2026" not in english and "7-12-2026" not in dutch
+
+
+def test_task_group_names_follow_the_pages_language(client, world):
+    client.force_login(world.director)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    board = client.get(reverse("teams:board", args=[world.school.pk])).content.decode()
+    assert 'colspan="8">Technical <span' in board and "Technisch" not in board
+    overload(world, 1)
+    english = dashboard(client, world, "en")
+    assert ">Technical</a>" in english and ">Pedagogical-didactical</a>" in english
+    assert "Technisch" not in english and "Beleid en visie" not in english
+    assert ">Technisch</a>" in dashboard(client, world, "nl")
+
+
+def test_a_renamed_group_keeps_the_name_it_was_given(client, world):
+    TaskGroup.objects.filter(kind="technical").update(name="ICT-infrastructuur")
+    for language in ("nl", "en"):
+        client.force_login(world.director)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        board = client.get(reverse("teams:board", args=[world.school.pk])).content.decode()
+        assert 'colspan="8">ICT-infrastructuur <span' in board

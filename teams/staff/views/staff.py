@@ -26,6 +26,7 @@ from teams.models import (
     SchoolYear,
     StaffMember,
     StaffRole,
+    by_name,
 )
 from teams.staff import invitations, rights, services
 from teams.staff.forms import RoleForm, StaffForm
@@ -70,7 +71,7 @@ def staff_list(request: HttpRequest, school_id: int) -> HttpResponse:
             ),
             Prefetch("appointments", Appointment.objects.filter(school=school), to_attr="here"),
         )
-        .order_by("last_name", "first_name")
+        .order_by(*by_name())
     )
     # Ranked as every page ranks people, with the figures the board shows.
     loads = loads_in(members, calculate_school(school, year))
