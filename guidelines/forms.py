@@ -62,7 +62,7 @@ class StartCycleForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["version"].queryset = (  # type: ignore[attr-defined]  # a ModelChoiceField
-            GuidelineVersion.objects.published()
+            GuidelineVersion.objects.newest_published()
             .select_related("guideline")
             .order_by("guideline__key", "-number")
         )

@@ -14,7 +14,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +72,14 @@ class Guideline(models.Model):
 class GuidelineVersionQuerySet(models.QuerySet["GuidelineVersion"]):
     def published(self) -> GuidelineVersionQuerySet:
         return self.filter(published_at__isnull=False)
+
+    def newest_published(self) -> GuidelineVersionQuerySet:
+        """Each guideline's newest published version: the one a new cycle starts on (cycles
+        under way move on to it as it is published)."""
+        newer = GuidelineVersion.objects.published().filter(
+            guideline=OuterRef("guideline"), number__gt=OuterRef("number")
+        )
+        return self.published().exclude(Exists(newer))
 
 
 class GuidelineVersion(models.Model):

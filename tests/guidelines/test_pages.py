@@ -39,6 +39,21 @@ def test_plan_redirects_to_the_years_cycle_or_offers_to_start_one(client, world,
     assert response["Location"] == cycle_url(cycle)
 
 
+def test_a_new_cycle_starts_on_the_newest_published_version_only(client, world, cycle):
+    newer = definition()
+    newer["version"]["number"] = 2
+    load_file(dump(newer), publish=True)
+    draft = definition()
+    draft["version"]["number"] = 3
+    load_file(dump(draft))  # not published
+    client.force_login(world.outsider)  # the director of school B, which has no cycle yet
+    form = client.get(reverse("guidelines:plan", args=[world.other.pk]))
+    offered = form.context["form"].fields["version"].queryset
+    assert [v.number for v in offered] == [2]
+    # A cycle under way moves on to the newest version too, as publishing it says.
+    assert world.school.cycles.get().version.number == 2
+
+
 def test_the_plan_shows_phases_steps_items_and_the_first_phase_notice(client, world, cycle):
     client.force_login(world.staff_user)
     response = client.get(cycle_url(cycle))
