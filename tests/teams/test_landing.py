@@ -227,3 +227,5 @@ def test_the_menu_shows_exactly_the_items_that_lead_somewhere(client, world):
                 continue  # the page that says whom to ask is this account's home
             assert (item in shown) is leads_somewhere(client, url), (name, item)
         assert access.menu_for(user).schools is ("Scholen" in shown)
+        # Only platform administrators publish guideline versions, from their own menu item.
+        assert ("Richtlijnen" in shown) is (name == "platform_admin"), name
