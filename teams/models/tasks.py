@@ -34,6 +34,15 @@ class SchoolTaskQuerySet(models.QuerySet["SchoolTask"]):
     def with_catalogue(self) -> SchoolTaskQuerySet:
         return self.select_related("catalogue_task__group", "group")
 
+    def of_school_group(self, school_group: SchoolGroup) -> SchoolTaskQuerySet:
+        """The tasks a school group takes on as a group, as its pages list them."""
+        return (
+            self.filter(school_group=school_group)
+            .visible()
+            .with_catalogue()
+            .order_by("catalogue_task__code", "title")
+        )
+
     def adopt_catalogue(
         self, *, school: School | None = None, school_group: SchoolGroup | None = None
     ) -> int:

@@ -59,12 +59,7 @@ def school_group_task_list(request: HttpRequest, group_id: int) -> HttpResponse:
         services.add_own_task(school_group=school_group, **form.cleaned_data)
         messages.success(request, _("The task was added."))
         return redirect("teams:school_group_tasks", school_group.pk)
-    tasks = (
-        SchoolTask.objects.filter(school_group=school_group)
-        .visible()
-        .with_catalogue()
-        .order_by("catalogue_task__code", "title")
-    )
+    tasks = SchoolTask.objects.of_school_group(school_group)
     return render(
         request,
         "teams/school_group_task_list.html",

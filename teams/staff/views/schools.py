@@ -81,12 +81,7 @@ def _group_page(
     year: SchoolYear,
     link_form: LinkStaffForm | None = None,
 ) -> HttpResponse:
-    group_tasks = (
-        SchoolTask.objects.filter(school_group=school_group)
-        .visible()
-        .with_catalogue()
-        .order_by("catalogue_task__code", "title")
-    )
+    group_tasks = SchoolTask.objects.of_school_group(school_group)
     link_form = link_form or LinkStaffForm(school_group=school_group)
     link_form.helper.form_action = reverse("teams:school_group_link", args=[school_group.pk])
     return render(
