@@ -46,6 +46,7 @@ from teams.models import (
     Post,
     School,
     SchoolGroup,
+    SchoolTask,
     StaffMember,
 )
 from teams.staff import identity, rights
@@ -269,6 +270,45 @@ def invite_manager(
                 _("%(email)s already has an open invitation here.") % {"email": email}
             ) from exc
         return _sent(invitation, base_url)
+
+
+def found_school_group(
+    *, name: str, newcomer: Newcomer, invited_by: User, base_url: str
+) -> SchoolGroup:
+    """Create a school group with the catalogue's group tasks on its list, and invite its
+    first administrator: all of it, or nothing."""
+    with transaction.atomic():
+        school_group = SchoolGroup.objects.create(name=name)
+        SchoolTask.objects.adopt_catalogue(school_group=school_group)
+        invite_manager(
+            newcomer=newcomer, invited_by=invited_by, base_url=base_url, school_group=school_group
+        )
+    return school_group
+
+
+def found_school(
+    *,
+    name: str,
+    institution_number: str,
+    school_group: SchoolGroup | None,
+    newcomer: Newcomer,
+    invited_by: User,
+    base_url: str,
+) -> School:
+    """Create a school (alone or in a school group) with the catalogue on its task list, and
+    invite its director: all of it, or nothing. Raises ValidationError for a bad name or
+    institution number."""
+    with transaction.atomic():
+        school = School(
+            name=" ".join(name.split()),
+            institution_number=institution_number.strip(),
+            school_group=school_group,
+        )
+        school.full_clean()
+        school.save()
+        SchoolTask.objects.adopt_catalogue(school=school)
+        invite_manager(newcomer=newcomer, invited_by=invited_by, base_url=base_url, school=school)
+    return school
 
 
 def _staff_member_for(school: School, newcomer: Newcomer, email: str) -> StaffMember:

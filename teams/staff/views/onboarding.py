@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -31,7 +30,6 @@ from teams.models import (
     Post,
     School,
     SchoolGroup,
-    SchoolTask,
     StaffImport,
 )
 from teams.staff import invitations, rights, staff_file
@@ -326,15 +324,12 @@ def new_school_group(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                group = SchoolGroup.objects.create(name=data["name"])
-                SchoolTask.objects.adopt_catalogue(school_group=group)
-                invitations.invite_manager(
-                    newcomer=_newcomer(data),
-                    invited_by=request.user,
-                    base_url=_base_url(request),
-                    school_group=group,
-                )
+            group = invitations.found_school_group(
+                name=data["name"],
+                newcomer=_newcomer(data),
+                invited_by=request.user,
+                base_url=_base_url(request),
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -366,21 +361,14 @@ def _new_school(
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                school = School(
-                    name=" ".join(data["name"].split()),
-                    institution_number=data["institution_number"].strip(),
-                    school_group=group or data.get("school_group"),
-                )
-                school.full_clean()
-                school.save()
-                SchoolTask.objects.adopt_catalogue(school=school)
-                invitations.invite_manager(
-                    newcomer=_newcomer(data),
-                    invited_by=request.user,
-                    base_url=_base_url(request),
-                    school=school,
-                )
+            school = invitations.found_school(
+                name=data["name"],
+                institution_number=data["institution_number"],
+                school_group=group or data.get("school_group"),
+                newcomer=_newcomer(data),
+                invited_by=request.user,
+                base_url=_base_url(request),
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
