@@ -64,6 +64,13 @@ _CUT_OFF = """
 """
 
 
+def resize(page: Page, width: int, height: int = 900) -> None:
+    """Give the viewport a new size and wait until the page has followed it: what resizes
+    by script (a chart) does so in the next animation frames."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def sideways_scroll(page: Page) -> int:
     """How many pixels the page scrolls sideways (0 when it fits its viewport)."""
     return int(
