@@ -7,7 +7,7 @@ import os
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import Permission, User
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from tasks.models import TaskGroup
 from tests.conftest import CHROMIUM
@@ -56,6 +56,42 @@ def assert_accessible(page: Page) -> None:
         )
         for v in bad
     )
+
+
+def axe_violations(page: Page) -> list[str]:
+    """Every axe-core violation on the page as it is now, whatever its impact, one line each."""
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> "
+        + "; ".join(str(node["target"][0]) for node in v["nodes"][:5])
+        for v in Axe().run(page).response["violations"]
+    ]
+
+
+def assert_no_violations(page: Page) -> None:
+    """No axe-core violation of any impact on the page as it is now."""
+    violations = axe_violations(page)
+    assert not violations, "\n".join(violations)
+
+
+def tab_to(page: Page, target: Locator, limit: int = 400) -> None:
+    """Press Tab until ``target`` has the focus (the keyboard way there); fail if it never does."""
+    for _ in range(limit):
+        if target.evaluate("element => element === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    pytest.fail(f"Tab never reached {target}")
+
+
+def choose_language(page: Page, code: str) -> None:
+    """Choose the language the way the language form sends it (a signed-in account keeps it);
+    the form may sit in a folded menu, so it is submitted as the form would be."""
+    with page.expect_navigation():
+        page.evaluate(
+            "(code) => { const s = document.getElementById('language-select');"
+            " s.value = code; s.form.submit(); }",
+            code,
+        )
+    assert page.evaluate("document.documentElement.lang") == code
 
 
 def log_in(page: Page, live_server, username: str, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]

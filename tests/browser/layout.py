@@ -4,8 +4,9 @@ An element is cut off when its right edge lies beyond the visible right edge of
 an ancestor that clips (``overflow`` other than ``visible``) or of the
 viewport. Where a table may scroll sideways on purpose (a phone), an ancestor
 that does scroll is allowed to hide what lies beyond its edge; on a desk
-nothing may. Only the outermost cut-off element is named: its contents are cut
-off with it.
+nothing may. A list box whose chosen option is wider than the room inside it
+is cut off too: it shows the option cut short. Only the outermost cut-off
+element is named: its contents are cut off with it.
 """
 
 from __future__ import annotations
@@ -34,22 +35,40 @@ _CUT_OFF = """
     }
     return right > viewport + 1 ? ['the viewport', right - viewport] : null;
   };
+  // A list box whose chosen option does not fit shows it cut short ("verantwoorde").
+  const canvas = document.createElement('canvas').getContext('2d');
+  const cutText = (el) => {
+    if (el.tagName !== 'SELECT' || el.multiple || el.size > 1 || el.selectedIndex < 0) return null;
+    const style = getComputedStyle(el);
+    canvas.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const text = canvas.measureText(el.options[el.selectedIndex].text.trim()).width;
+    const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return text > room + 1 ? ['its own box (the chosen option)', text - room] : null;
+  };
   const found = [];
   const cut = new Set();
   for (const el of document.body.querySelectorAll('*')) {
     const box = el.getBoundingClientRect();
     if (box.width < 2 || box.height < 2) continue;  // hidden, or visually hidden
     if (!el.checkVisibility({visibilityProperty: true})) continue;
-    const by = cutBy(el);
+    const by = cutBy(el) || cutText(el);
     if (!by) continue;
     cut.add(el);
     if (el.parentElement && cut.has(el.parentElement)) continue;
-    const text = (el.innerText || el.value || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
+    const shown = el.tagName === 'SELECT' ? el.options[el.selectedIndex]?.text : el.innerText;
+    const text = (shown || el.value || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
     found.push(`${name(el)} "${text}" ends ${Math.round(by[1])} px beyond ${by[0]}`);
   }
   return found;
 }
 """
+
+
+def resize(page: Page, width: int, height: int = 900) -> None:
+    """Give the viewport a new size and wait until the page has followed it: what resizes
+    by script (a chart) does so in the next animation frames."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 def sideways_scroll(page: Page) -> int:

@@ -12,8 +12,7 @@ from playwright.sync_api import Page, expect
 
 from teams.models import School
 
-from .conftest import PASSWORD, log_in
-from .test_onboarding import assert_no_violations, tab_to
+from .conftest import PASSWORD, assert_no_violations, log_in, tab_to
 
 
 def fits(page: Page) -> None:

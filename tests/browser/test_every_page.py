@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page
 from teams.demo import ACCOUNTS, seed_demo
 from teams.models import Role
 
-from .conftest import PASSWORD, log_in
+from .conftest import PASSWORD, choose_language, log_in
 from .layout import layout_problems
 
 # Links that leave the HTML pages: files, feeds, the admin, logging out.
@@ -100,13 +100,7 @@ def test_every_page_passes_axe_and_fits_a_phone(browser: Browser, live_server, d
     pages, found = walk(page, live_server.url, page.url)
     assert len(pages) > 1
 
-    # The menu is folded at this width: choose the language the way the form would send it.
-    with page.expect_navigation():
-        page.evaluate(
-            "() => { const s = document.getElementById('language-select');"
-            " s.value = 'en'; s.form.submit(); }"
-        )
-    assert page.evaluate("document.documentElement.lang") == "en"
+    choose_language(page, "en")  # the menu is folded at this width
     for url in pages:
         response = page.goto(url)
         if response is not None and response.status < 400:

@@ -12,8 +12,8 @@ from guidelines.models import GuidelineVersion
 from tests.guidelines.conftest import FIXTURES
 from tests.teams.factories import SchoolFactory
 
-from .conftest import PASSWORD, log_in
-from .test_guidelines import assert_no_violations, check_on_a_phone, focused_id, tab_to
+from .conftest import PASSWORD, assert_no_violations, log_in, tab_to
+from .test_guidelines import check_on_a_phone, focused_id
 
 
 def test_a_platform_administrator_uploads_and_publishes_the_step_plan(

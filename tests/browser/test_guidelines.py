@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import User
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from guidelines.definitions import load_file
 from guidelines.models import Pilot
@@ -14,26 +13,7 @@ from teams.models import Membership, SchoolYear
 from tests.guidelines.conftest import FIXTURES
 from tests.teams.factories import SchoolFactory, StaffMemberFactory, appoint
 
-from .conftest import PASSWORD, log_in
-
-
-def assert_no_violations(page: Page) -> None:
-    """axe-core finds no violation of any impact on the page as it is now."""
-    violations = Axe().run(page).response["violations"]
-    assert not violations, "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} -> "
-        + "; ".join(node["target"][0] for node in v["nodes"][:5])
-        for v in violations
-    )
-
-
-def tab_to(page: Page, target: Locator, limit: int = 400) -> None:
-    """Press Tab until ``target`` has the focus (the keyboard way there)."""
-    for _ in range(limit):
-        if target.evaluate("element => element === document.activeElement"):
-            return
-        page.keyboard.press("Tab")
-    pytest.fail(f"Tab never reached {target}")
+from .conftest import PASSWORD, assert_no_violations, log_in, tab_to
 
 
 def focused_id(page: Page) -> str:

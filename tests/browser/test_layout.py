@@ -15,7 +15,7 @@ from guidelines.models import Pilot
 from teams.demo import GROUP, LINDE
 from teams.models import School, SchoolGroup
 
-from .conftest import log_in
+from .conftest import choose_language, log_in
 from .layout import layout_problems
 from .test_every_page import demo  # noqa: F401  (the fixture: the demo data)
 
@@ -27,17 +27,6 @@ def new_page(browser: Browser, width: int, height: int = 900) -> Page:
     page = context.new_page()
     page.set_default_timeout(10_000)
     return page
-
-
-def choose_language(page: Page, code: str) -> None:
-    """Choose the language the way the form sends it (the account keeps it)."""
-    with page.expect_navigation():
-        page.evaluate(
-            "(code) => { const s = document.getElementById('language-select');"
-            " s.value = code; s.form.submit(); }",
-            code,
-        )
-    assert page.evaluate("document.documentElement.lang") == code
 
 
 def check(page: Page, url: str) -> list[str]:

@@ -5,15 +5,14 @@ on "my tasks": by keyboard only, with no axe violations of any impact, on a desk
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import User
 from django.core import mail
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from teams.models import Membership, Role, StaffMember
 from tests.teams.factories import SchoolFactory, StaffMemberFactory, appoint
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, assert_no_violations, tab_to
 
 STAFF_CSV = (
     "Voornaam;Familienaam;E-mailadres;Ambt\r\n"
@@ -30,26 +29,6 @@ def school(transactional_db):
     Membership.objects.create(user=director, kind="director", school=school)
     appoint(StaffMemberFactory(first_name="Sofie", last_name="Peeters", user=director), school)
     return school
-
-
-def assert_no_violations(page: Page) -> None:
-    """No axe-core violations at all, whatever their impact."""
-    violations = Axe().run(page).response["violations"]
-    assert not violations, "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} -> "
-        + "; ".join(node["target"][0] for node in v["nodes"][:5])
-        for v in violations
-    )
-
-
-def tab_to(page: Page, target: Locator, limit: int = 60) -> None:
-    """Press Tab until ``target`` has the focus; fail if the keyboard cannot reach it."""
-    handle = target.element_handle()
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("(el) => document.activeElement === el", handle):
-            return
-    pytest.fail(f"Tab never reached {target}")
 
 
 def focus_starts_at_the_top(page: Page) -> None:

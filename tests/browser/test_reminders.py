@@ -4,7 +4,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import User
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -14,17 +13,7 @@ from teams.reminders import services
 from teams.reminders.scan import run_scan
 from tests.teams.factories import OwnTaskFactory, SchoolFactory, StaffMemberFactory, appoint
 
-from .conftest import PASSWORD, log_in
-
-
-def assert_no_axe_violations(page: Page) -> None:
-    """No axe-core violation of any impact on the page as it is now."""
-    violations = Axe().run(page).response["violations"]
-    assert not violations, "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} -> "
-        + "; ".join(node["target"][0] for node in v["nodes"][:5])
-        for v in violations
-    )
+from .conftest import PASSWORD, assert_no_violations, log_in
 
 
 @pytest.fixture
@@ -61,7 +50,7 @@ def test_staff_member_marks_a_reminded_occurrence_done_by_keyboard(page: Page, l
     log_in(page, live_server, "leerkracht")
     bell = page.get_by_role("link", name="Herinneringen, 1 ongelezen")
     expect(bell).to_be_visible()
-    assert_no_axe_violations(page)
+    assert_no_violations(page)
 
     tab_to(page, "Herinneringen, 1 ongelezen")
     expect(bell).to_be_focused()
@@ -69,14 +58,14 @@ def test_staff_member_marks_a_reminded_occurrence_done_by_keyboard(page: Page, l
     expect(page.get_by_role("heading", name="Herinneringen")).to_be_visible()
     reminder = page.get_by_role("button", name="Back-ups opvolgen moet gebeuren op")
     expect(reminder).to_be_visible()
-    assert_no_axe_violations(page)
+    assert_no_violations(page)
 
     tab_to(page, "Back-ups opvolgen moet gebeuren op")
     expect(reminder).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Back-ups opvolgen")).to_be_visible()
     expect(page.get_by_role("link", name="Herinneringen", exact=True)).to_be_visible()  # read
-    assert_no_axe_violations(page)
+    assert_no_violations(page)
 
     note = page.get_by_label("Notitie (niet verplicht)")
     tab_to(page, "Herinneringen")  # from the top of the page, past the menu ...
@@ -91,7 +80,7 @@ def test_staff_member_marks_a_reminded_occurrence_done_by_keyboard(page: Page, l
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("Gemarkeerd als gedaan. Bedankt!")
     expect(page.locator("#occurrence-state")).to_contain_text("Gedaan op")
-    assert_no_axe_violations(page)
+    assert_no_violations(page)
 
     due.refresh_from_db()
     assert due.done_at is not None and due.note == "Hersteltest gedaan"
@@ -107,7 +96,7 @@ def test_reminder_pages_fit_390_px_without_axe_violations(page: Page, live_serve
         page.goto(f"{live_server.url}{path}")
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 390, (path, width)
-        assert_no_axe_violations(page)
+        assert_no_violations(page)
 
 
 @pytest.fixture
@@ -149,11 +138,11 @@ def test_a_due_date_given_from_the_board_rings_the_bell_at_once_by_keyboard(
     link = editor.get_by_role("link", name="Vervaldatums en herinneringen")
     expect(link).to_be_visible()
     assert_main_fits(page)
-    assert_no_axe_violations(page)
+    assert_no_violations(page)
     keys.tab_to(f"schedule-{task.pk}", limit=20)
     keys.press("Enter")
     expect(page.get_by_role("heading", name="Wanneer moet het gebeuren?")).to_be_visible()
-    assert_no_axe_violations(page)
+    assert_no_violations(page)
 
     keys.press("Tab")  # the skip link
     keys.press("Enter")
@@ -178,7 +167,7 @@ def test_a_due_date_given_from_the_board_rings_the_bell_at_once_by_keyboard(
     expect(coming).to_contain_text("staat bij het belletje van:")
     expect(coming).to_contain_text("Sofie Claes, en in hun e-mailoverzicht van")
     assert_main_fits(page)
-    assert_no_axe_violations(page)
+    assert_no_violations(page)
     print(f"keys at {width} px: {keys.count}")
     assert keys.count <= 35  # two pages: the board's task to its schedule, and the schedule
 

@@ -5,8 +5,8 @@ from playwright.sync_api import Page, expect
 
 from teams.models import Appointment, Post, StaffMember
 
-from .conftest import log_in
-from .test_onboarding import assert_no_violations, school, tab_to  # noqa: F401
+from .conftest import assert_no_violations, log_in, tab_to
+from .test_onboarding import school  # noqa: F401  (the fixture: a school and its director)
 
 STAFF_CSV = (
     "First name,Last name,Email,Role\r\n"
