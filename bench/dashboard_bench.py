@@ -64,7 +64,7 @@ def sign_in(base: str) -> urllib.request.OpenerDirector:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"{base}/login/").read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]  # the login page always holds the token; a bench fails loudly otherwise
     form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": "bench.coordinator",
                                    "password": PASSWORD}).encode()  # fmt: skip
     request = urllib.request.Request(f"{base}/login/", data=form, headers={"Referer": base + "/"})

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 LEAD_DAYS = 7
 
 
-def _add_schedules(day, due_percent: float) -> int:  # type: ignore[no-untyped-def]
+def _add_schedules(day, due_percent: float) -> int:  # type: ignore[no-untyped-def]  # a bench script: its Django types load only after django.setup()
     """A yearly schedule for every scale task without one; ``due_percent`` due on ``day``."""
     from django.db import transaction
 
@@ -55,14 +55,14 @@ def _add_schedules(day, due_percent: float) -> int:  # type: ignore[no-untyped-d
     return len(rows)
 
 
-def _timed(day, *, keep: bool):  # type: ignore[no-untyped-def]
+def _timed(day, *, keep: bool):  # type: ignore[no-untyped-def]  # a bench script: its Django types load only after django.setup()
     from django.db import connection, transaction
 
     from teams.reminders.scan import run_scan
 
     count = 0
 
-    def counted(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+    def counted(execute, sql, params, many, context):  # type: ignore[no-untyped-def]  # a bench script: its Django types load only after django.setup()
         nonlocal count
         count += 1
         return execute(sql, params, many, context)
@@ -112,8 +112,8 @@ def main() -> None:
     start = time.perf_counter()
     # Schedules from an earlier run were seeded for another day: start again.
     scale = {"school_task__school__name__startswith": "Schaalschool "}
-    Occurrence.objects.filter(**scale)._raw_delete(connection.alias)  # type: ignore[attr-defined]
-    Schedule.objects.filter(**scale)._raw_delete(connection.alias)  # type: ignore[attr-defined]
+    Occurrence.objects.filter(**scale)._raw_delete(connection.alias)  # type: ignore[attr-defined]  # _raw_delete is Django's private fast delete, absent from the stubs
+    Schedule.objects.filter(**scale)._raw_delete(connection.alias)  # type: ignore[attr-defined]  # _raw_delete is Django's private fast delete, absent from the stubs
     added = _add_schedules(day, args.due_percent)
     StaffMember.objects.filter(email="").update(email="bench@example.org")
     print(f"added {added} schedules in {time.perf_counter() - start:.1f} s")

@@ -74,7 +74,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=60)
 
 
-def one_school(year, sample: list[int]) -> None:  # type: ignore[no-untyped-def]
+def one_school(year, sample: list[int]) -> None:  # type: ignore[no-untyped-def]  # a bench script: its Django types load only after django.setup()
     """One school's recalculation against a bare fetch of its assignment rows: the rows of
     every task on its list (its own and its school group's), as the board shows them; the
     fetch of its own tasks' rows alone is printed too."""
@@ -110,7 +110,7 @@ def one_school(year, sample: list[int]) -> None:  # type: ignore[no-untyped-def]
           f"{p95 / o95:.2f}")  # fmt: skip
 
 
-def change_to_fresh_figures(year, school_id: int, changes: int) -> None:  # type: ignore[no-untyped-def]
+def change_to_fresh_figures(year, school_id: int, changes: int) -> None:  # type: ignore[no-untyped-def]  # a bench script: its Django types load only after django.setup()
     from django.contrib.auth.models import User
     from django.test import Client
     from django.urls import reverse
@@ -168,7 +168,7 @@ def change_to_fresh_figures(year, school_id: int, changes: int) -> None:  # type
           f"max {max(waits) * 1000:.0f} ms (target p95 <= 1000 ms)")  # fmt: skip
 
 
-def everything(year) -> None:  # type: ignore[no-untyped-def]
+def everything(year) -> None:  # type: ignore[no-untyped-def]  # a bench script: its Django types load only after django.setup()
     from django.db import connection
 
     from teams.models import WorkloadRequest
@@ -196,7 +196,7 @@ def everything(year) -> None:  # type: ignore[no-untyped-def]
           f"{took[2] / plain:.1f}x (target <= 15)")  # fmt: skip
 
 
-def snapshot(year) -> None:  # type: ignore[no-untyped-def]
+def snapshot(year) -> None:  # type: ignore[no-untyped-def]  # a bench script: its Django types load only after django.setup()
     from django.db import connection
 
     from teams.models import SCHOOL_FIGURES, WorkloadSnapshot
