@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -210,7 +211,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Saved."))
         return redirect("teams:reminder_settings")
     feed_url = (
-        request.build_absolute_uri(reverse("teams:feed", args=[prefs.feed_token]))
+        settings.SITE_URL.rstrip("/") + reverse("teams:feed", args=[prefs.feed_token])
         if prefs.pk
         else ""  # no address until the person asks for one: a page view writes nothing
     )

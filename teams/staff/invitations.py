@@ -128,12 +128,14 @@ def has_account(invitation: Invitation) -> bool:
 # --- Sending ---------------------------------------------------------------------------------
 
 
-def _send(invitation: Invitation, *, base_url: str) -> None:
-    """Send the invitation e-mail in the invited person's language.
+def _send(invitation: Invitation) -> None:
+    """Send the invitation e-mail in the invited person's language, its links on the site's
+    own address (``SITE_URL``), whatever host the request that caused it came in on.
 
     To an address that already has an account it says so, without a link:
     the owner logs in with the account they have.
     """
+    site = settings.SITE_URL.rstrip("/")
     existing = has_account(invitation)
     with translation.override(invitation.language):
         context = {
@@ -141,21 +143,21 @@ def _send(invitation: Invitation, *, base_url: str) -> None:
             "scope": invitation.school or invitation.school_group,
             "expires_at": invitation.expires_at,
             "inviter": invitation.invited_by.get_full_name() if invitation.invited_by else "",
-            "login_url": base_url.rstrip("/") + reverse("login"),
+            "login_url": site + reverse("login"),
         }
         if existing:
             body = render_to_string("teams/email/invitation_existing_account.txt", context)
         else:
-            context["link"] = base_url.rstrip("/") + accept_url(invitation)
+            context["link"] = site + accept_url(invitation)
             body = render_to_string("teams/email/invitation.txt", context)
         subject = _("Your account for ICT-team")
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
 
 
-def _sent(invitation: Invitation, base_url: str) -> Invitation:
+def _sent(invitation: Invitation) -> Invitation:
     """Send the e-mail of a just-written invitation; any failure undoes the write."""
     try:
-        _send(invitation, base_url=base_url)
+        _send(invitation)
     except OSError as exc:
         raise ValidationError(
             _("The e-mail could not be sent; nothing was changed. Try again later.")
@@ -168,7 +170,6 @@ def invite_staff_member(
     member: StaffMember,
     school: School,
     invited_by: User,
-    base_url: str,
     language: str = "nl",
     kind: str = Kind.STAFF,
 ) -> Invitation:
@@ -208,7 +209,7 @@ def invite_staff_member(
             raise ValidationError(
                 _("%(email)s already has an open invitation for this school.") % {"email": email}
             ) from exc
-        return _sent(invitation, base_url)
+        return _sent(invitation)
 
 
 def _check_may_give(by: User, school: School, kind: str) -> None:
@@ -235,7 +236,6 @@ def invite_manager(
     *,
     newcomer: Newcomer,
     invited_by: User,
-    base_url: str,
     school: School | None = None,
     school_group: SchoolGroup | None = None,
     kind: str = Kind.DIRECTOR,
@@ -269,20 +269,16 @@ def invite_manager(
             raise ValidationError(
                 _("%(email)s already has an open invitation here.") % {"email": email}
             ) from exc
-        return _sent(invitation, base_url)
+        return _sent(invitation)
 
 
-def found_school_group(
-    *, name: str, newcomer: Newcomer, invited_by: User, base_url: str
-) -> SchoolGroup:
+def found_school_group(*, name: str, newcomer: Newcomer, invited_by: User) -> SchoolGroup:
     """Create a school group with the catalogue's group tasks on its list, and invite its
     first administrator: all of it, or nothing."""
     with transaction.atomic():
         school_group = SchoolGroup.objects.create(name=name)
         SchoolTask.objects.adopt_catalogue(school_group=school_group)
-        invite_manager(
-            newcomer=newcomer, invited_by=invited_by, base_url=base_url, school_group=school_group
-        )
+        invite_manager(newcomer=newcomer, invited_by=invited_by, school_group=school_group)
     return school_group
 
 
@@ -293,7 +289,6 @@ def found_school(
     school_group: SchoolGroup | None,
     newcomer: Newcomer,
     invited_by: User,
-    base_url: str,
 ) -> School:
     """Create a school (alone or in a school group) with the catalogue on its task list, and
     invite its director: all of it, or nothing. Raises ValidationError for a bad name or
@@ -307,7 +302,7 @@ def found_school(
         school.full_clean()
         school.save()
         SchoolTask.objects.adopt_catalogue(school=school)
-        invite_manager(newcomer=newcomer, invited_by=invited_by, base_url=base_url, school=school)
+        invite_manager(newcomer=newcomer, invited_by=invited_by, school=school)
     return school
 
 
@@ -335,7 +330,7 @@ def _staff_member_for(school: School, newcomer: Newcomer, email: str) -> StaffMe
     return member
 
 
-def resend(*, invitation: Invitation, base_url: str, by: User | None = None) -> Invitation:
+def resend(*, invitation: Invitation, by: User | None = None) -> Invitation:
     """Send a fresh link, valid for another 7 days, with the same rights; the earlier links
     stop working.
 
@@ -352,7 +347,7 @@ def resend(*, invitation: Invitation, base_url: str, by: User | None = None) -> 
     with transaction.atomic():
         invitation.sent_at = timezone.now()
         invitation.save(update_fields=fields)
-        return _sent(invitation, base_url)
+        return _sent(invitation)
 
 
 def withdraw(*, invitation: Invitation) -> None:

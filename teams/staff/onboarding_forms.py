@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -161,6 +162,13 @@ class ThrottledPasswordResetForm(PasswordResetForm):
                 code="limit_reached",
             )
         return data
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Send the reset e-mails with links on the site's own address (``SITE_URL``), like
+        every e-mail of the site, whatever host the request came in on."""
+        site = urlsplit(settings.SITE_URL)
+        kwargs.update(domain_override=site.netloc, use_https=site.scheme == "https")
+        super().save(*args, **kwargs)
 
     def _over_limit(self, email: str) -> bool:
         """Whether this request is over a limit; if not, it is counted against each."""

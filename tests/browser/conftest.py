@@ -103,6 +103,12 @@ def log_in(page: Page, live_server, username: str, password: str = PASSWORD) -> 
 
 
 @pytest.fixture(autouse=True)
+def _site_is_the_live_server(live_server, settings) -> None:  # type: ignore[no-untyped-def]
+    # Links in e-mails and the calendar address start with SITE_URL, as on a real site.
+    settings.SITE_URL = live_server.url + "/"
+
+
+@pytest.fixture(autouse=True)
 def _standard_groups(transactional_db) -> None:  # type: ignore[no-untyped-def]
     # A transactional test database is flushed between tests, migrated data included.
     from teams.models import SchoolYear

@@ -99,7 +99,6 @@ def test_the_service_refuses_rights_above_the_inviters_own(world):
             member=world.staff[0],
             school=world.school,
             invited_by=world.coordinator,
-            base_url="http://testserver/",
             kind="director",
         )
     assert refused.value.messages == [

@@ -60,10 +60,6 @@ REASONS = {
 }
 
 
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/")
-
-
 def _staff_detail(school: School, member_id: int) -> HttpResponse:
     return redirect("teams:staff_detail", school.pk, member_id)
 
@@ -189,7 +185,6 @@ def invite(request: AuthenticatedHttpRequest, school_id: int, member_id: int) ->
             member=member,
             school=school,
             invited_by=request.user,
-            base_url=_base_url(request),
             language=form.cleaned_data["language"],
             kind=form.cleaned_data["kind"],
         )
@@ -209,7 +204,7 @@ def invitation_resend(
     school = access.get_school(request.user, school_id, manage=True)
     invitation = access.get_invitation(school, invitation_id)
     try:
-        invitations.resend(invitation=invitation, base_url=_base_url(request), by=request.user)
+        invitations.resend(invitation=invitation, by=request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
@@ -328,7 +323,6 @@ def new_school_group(request: AuthenticatedHttpRequest) -> HttpResponse:
                 name=data["name"],
                 newcomer=_newcomer(data),
                 invited_by=request.user,
-                base_url=_base_url(request),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -367,7 +361,6 @@ def _new_school(
                 school_group=group or data.get("school_group"),
                 newcomer=_newcomer(data),
                 invited_by=request.user,
-                base_url=_base_url(request),
             )
         except ValidationError as error:
             form.add_error(None, error)
