@@ -36,7 +36,8 @@ check: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run
 	ICTTEAM_PRODUCTION=true DJANGO_DEBUG=false \
 	  DJANGO_SECRET_KEY=check-only-$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n') \
-	  DJANGO_ALLOWED_HOSTS=ictteam.example.org DATABASE_URL=sqlite:///check.sqlite3 \
+	  DJANGO_ALLOWED_HOSTS=ictteam.example.org DATABASE_URL=postgres://check@127.0.0.1/check \
+	  CACHE_URL=redis://127.0.0.1:6379/0 REDIS_URL=redis://127.0.0.1:6379/0 EMAIL_URL=smtp://127.0.0.1:25 \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 ## Refresh the translation catalogues (needs GNU gettext) and compile them.

@@ -5,6 +5,7 @@ the console). With ``ICTTEAM_PRODUCTION=true`` the defaults that are only fit
 for a developer's laptop are refused: see ``.env.example`` for the full list.
 """
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -389,6 +390,47 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 900.0,
     },
 }
+
+# --- What production mode refuses ------------------------------------------------------------
+
+# The embedded defaults suit one developer's machine, not a school's data: SQLite, a cache
+# each process keeps for itself (the login and reset limits would count per process), jobs
+# in the web process, e-mail on the console. Production mode refuses each one it would use,
+# unless ICTTEAM_TRIAL_ALLOWS names it for a single-box trial; then it says so at start.
+DEVELOPMENT_DEFAULTS = {
+    "sqlite": (
+        DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3",
+        "SQLite (set DATABASE_URL=postgres://...)",
+    ),
+    "local-cache": (
+        CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache",
+        "a cache per process (set CACHE_URL=redis://...)",
+    ),
+    "in-process-jobs": (
+        CELERY_TASK_ALWAYS_EAGER,
+        "jobs in the web process (set REDIS_URL or CELERY_BROKER_URL)",
+    ),
+    "console-email": (
+        EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend",
+        "e-mail on the console (set EMAIL_URL=smtp://...)",
+    ),
+}
+TRIAL_ALLOWS = set(env.list("ICTTEAM_TRIAL_ALLOWS", default=[]))
+if unknown := TRIAL_ALLOWS - set(DEVELOPMENT_DEFAULTS):
+    raise ImproperlyConfigured(
+        "ICTTEAM_TRIAL_ALLOWS knows only " + ", ".join(DEVELOPMENT_DEFAULTS)
+        + "; not " + ", ".join(sorted(unknown))
+    )  # fmt: skip
+if PRODUCTION:
+    _in_use = {name: what for name, (used, what) in DEVELOPMENT_DEFAULTS.items() if used}
+    if _refused := [what for name, what in _in_use.items() if name not in TRIAL_ALLOWS]:
+        raise ImproperlyConfigured(
+            "Production mode does not run on development defaults: "
+            + "; ".join(_refused)
+            + ". For a single-box trial, name them in ICTTEAM_TRIAL_ALLOWS."
+        )
+    for _what in _in_use.values():
+        sys.stderr.write(f"ICT-team runs a trial in production mode on {_what}.\n")
 
 # --- Security -------------------------------------------------------------------------------
 

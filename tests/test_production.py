@@ -33,6 +33,8 @@ def production(tmp_path: Path) -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "ictteam.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
         "STATIC_ROOT": str(tmp_path / "static"),
+        # A single-box trial: no PostgreSQL, Redis or mail server needed for these checks.
+        "ICTTEAM_TRIAL_ALLOWS": "sqlite,local-cache,in-process-jobs,console-email",
     }
 
 

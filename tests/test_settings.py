@@ -10,8 +10,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    clean.pop("ICTTEAM_PRODUCTION", None)
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "ICTTEAM_", "CELERY_"))
+        and k not in ("REDIS_URL", "CACHE_URL", "EMAIL_URL")
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -45,17 +49,72 @@ def test_production_refuses_debug():
     assert "DJANGO_DEBUG must be off" in result.stderr
 
 
-def test_production_passes_the_deploy_check_with_no_warnings(tmp_path):
+SERVICES = {
+    "DATABASE_URL": "postgres://ictteam@127.0.0.1:5432/ictteam",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
+    "REDIS_URL": "redis://127.0.0.1:6379/2",
+    "EMAIL_URL": "smtp://127.0.0.1:25",
+}
+
+
+def production(**env: str) -> dict[str, str]:
+    return {
+        "ICTTEAM_PRODUCTION": "true",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "ictteam.example.org",
+        **SERVICES,
+        **env,
+    }
+
+
+def test_production_refuses_each_development_default_and_says_what_to_set():
+    refused = {
+        "DATABASE_URL": ("sqlite:///unused.sqlite3", "SQLite (set DATABASE_URL=postgres://...)"),
+        "CACHE_URL": ("locmemcache://", "a cache per process (set CACHE_URL=redis://...)"),
+        "REDIS_URL": ("", "jobs in the web process (set REDIS_URL or CELERY_BROKER_URL)"),
+        "EMAIL_URL": ("consolemail://", "e-mail on the console (set EMAIL_URL=smtp://...)"),
+    }
+    assert manage("check", **production()).returncode == 0
+    for name, (value, words) in refused.items():
+        result = manage("check", **production(**{name: value}))
+        assert result.returncode != 0, name
+        assert "Production mode does not run on development defaults: " + words in result.stderr
+        assert "ICTTEAM_TRIAL_ALLOWS" in result.stderr
+
+
+def test_a_trial_allows_named_defaults_and_says_so_at_start():
     result = manage(
         "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        ICTTEAM_PRODUCTION="true",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="ictteam.example.org",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        **production(
+            DATABASE_URL="sqlite:///unused.sqlite3",
+            EMAIL_URL="consolemail://",
+            ICTTEAM_TRIAL_ALLOWS="sqlite,console-email",
+        ),
     )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "ICT-team runs a trial in production mode on SQLite (set DATABASE_URL=postgres://...).",
+        "ICT-team runs a trial in production mode on e-mail on the console "
+        "(set EMAIL_URL=smtp://...).",
+    ]
+    # What is not named stays refused, and a name the setting does not know is refused.
+    assert (
+        manage(
+            "check", **production(CACHE_URL="locmemcache://", ICTTEAM_TRIAL_ALLOWS="sqlite")
+        ).returncode
+        != 0
+    )
+    unknown = manage("check", **production(ICTTEAM_TRIAL_ALLOWS="sqlite,postgres"))
+    assert unknown.returncode != 0 and "not postgres" in unknown.stderr
+
+
+def test_development_mode_says_nothing_of_its_defaults():
+    result = manage("check")
+    assert result.returncode == 0 and "trial" not in result.stderr
+
+
+def test_production_passes_the_deploy_check_with_no_warnings(tmp_path):
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **production())
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
 

@@ -75,6 +75,7 @@ def test_seed_demo_refuses_production(tmp_path):
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="ictteam.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        ICTTEAM_TRIAL_ALLOWS="sqlite,local-cache,in-process-jobs,console-email",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "seed_demo", "--password", "x"],
