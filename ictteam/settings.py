@@ -353,7 +353,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 2,
     "socket_connect_timeout": 2,
-    "visibility_timeout": 3600,
+    # A job taken by a worker that died is handed out again once this has passed: just
+    # after the hard time limit, when no live worker can still be running it. (No job is
+    # sent with a countdown, which the broker would also hold back this long.)
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
     "max_retries": 0,
 }
 CELERY_BEAT_SCHEDULE = {

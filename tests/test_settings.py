@@ -179,3 +179,12 @@ def test_provider_login_is_offered_only_with_client_id_and_secret():
     }
     assert apps(**both).startswith("['google', 'microsoft'] ")
     assert "'https://login.microsoftonline.com'" in apps(**both)
+
+
+def test_a_job_lost_with_its_worker_is_handed_out_again_just_after_the_time_limit():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.CELERY_TASK_TIME_LIMIT, s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'])"
+    )
+    result = manage("shell", "--no-imports", "-c", code, CELERY_TASK_TIME_LIMIT="600")
+    assert result.stdout.split() == ["600", "660"]
