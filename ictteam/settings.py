@@ -19,6 +19,7 @@ from django.core.checks.security.base import (
 )
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -107,6 +108,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "django_guid",
     "template_partials",
     "simple_history",
     "axes",
@@ -122,6 +124,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request carries its id.
+    "django_guid.middleware.guid_middleware",
+    "ictteam.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -470,13 +475,48 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Logging -------------------------------------------------------------------------------
 
+# Every record is one JSON line (LOG_FORMAT=json, the default in production) with a UTC
+# timestamp, its level, the request id (django-guid, carried into the jobs a request sends)
+# and the fields the record adds; LOG_FORMAT=text reads better on a developer's console.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "RETURN_HEADER": True,
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True, log_parent=True)],
+}
+_LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "correlation_id": {"()": "django_guid.log_filters.CorrelationId"},
+        "celery_tracing": {"()": "django_guid.integrations.celery.log_filters.CeleryTracing"},
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(levelname)s %(name)s %(message)s %(correlation_id)s %(celery_parent_id)s",
+            "rename_fields": {"levelname": "level", "correlation_id": "request_id"},
+            "timestamp": True,
+        },
+        "text": {
+            "format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": _LOG_FORMAT,
+            "filters": ["correlation_id", "celery_tracing"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # One line per request from ictteam.requests; Django's own would repeat it.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        "ictteam.requests": {"level": env.str("REQUEST_LOG_LEVEL", default="INFO")},
+        "django_guid": {"level": "WARNING"},
         "axes": {"level": env.str("AXES_LOG_LEVEL", default="WARNING")},
         "celery.app.trace": {"level": env.str("JOB_LOG_LEVEL", default="WARNING")},
     },
