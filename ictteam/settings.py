@@ -20,6 +20,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# templates/, static/, locale/ and fixtures/: at the top of a checkout, and inside this
+# package once installed from the wheel (setup.py), where there is no checkout around it.
+_INSTALLED_CONTENT = Path(__file__).resolve().parent / "content"
+CONTENT_DIR = _INSTALLED_CONTENT if _INSTALLED_CONTENT.is_dir() else BASE_DIR
 
 # Admin and form classes take their model as a type argument (ModelAdmin[Task]), as the
 # type checker reads them; Django's own classes accept one only after this.
@@ -145,7 +149,7 @@ WSGI_APPLICATION = "ictteam.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [CONTENT_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -255,7 +259,7 @@ AXES_VERBOSE = False
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [CONTENT_DIR / "locale"]
 # English times as 14:42, not "2:42 a.m.", which doubled a sentence's full stop.
 FORMAT_MODULE_PATH = ["ictteam.formats"]
 TIME_ZONE = "Europe/Brussels"
@@ -269,7 +273,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")) if PRODUCTION else None
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [CONTENT_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
