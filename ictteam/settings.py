@@ -5,6 +5,7 @@ the console). With ``ICTTEAM_PRODUCTION=true`` the defaults that are only fit
 for a developer's laptop are refused: see ``.env.example`` for the full list.
 """
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -359,6 +360,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
     "max_retries": 0,
 }
+# Beat keeps when each entry last ran in this file (and a few with suffixes next to it):
+# outside the checkout and the installed package; a state directory in production.
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME",
+    default=str(Path(tempfile.gettempdir()) / "ictteam-celerybeat-schedule"),
+)
 CELERY_BEAT_SCHEDULE = {
     "resume-pending-catalogue-imports": {
         "task": "tasks.jobs.resume_pending_imports",
