@@ -32,7 +32,7 @@ from .services import Changes, compare_items, earlier_version, publish_version, 
 
 KEY = re.compile(r"^[-a-z0-9_]{1,60}$")
 MAX_BYTES = 1_000_000
-SHIPPED = settings.BASE_DIR / "fixtures" / "guidelines"
+SHIPPED = settings.CONTENT_DIR / "fixtures" / "guidelines"
 STEP_PLAN = SHIPPED / "stappenplan.json"
 
 

@@ -6,6 +6,7 @@ for a developer's laptop are refused: see ``.env.example`` for the full list.
 """
 
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,10 @@ from django.utils.translation import gettext_lazy as _
 from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# templates/, static/, locale/ and fixtures/: at the top of a checkout, and inside this
+# package once installed from the wheel (setup.py), where there is no checkout around it.
+_INSTALLED_CONTENT = Path(__file__).resolve().parent / "content"
+CONTENT_DIR = _INSTALLED_CONTENT if _INSTALLED_CONTENT.is_dir() else BASE_DIR
 
 # Admin and form classes take their model as a type argument (ModelAdmin[Task]), as the
 # type checker reads them; Django's own classes accept one only after this.
@@ -151,7 +156,7 @@ WSGI_APPLICATION = "ictteam.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [CONTENT_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -261,7 +266,7 @@ AXES_VERBOSE = False
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [CONTENT_DIR / "locale"]
 # English times as 14:42, not "2:42 a.m.", which doubled a sentence's full stop.
 FORMAT_MODULE_PATH = ["ictteam.formats"]
 TIME_ZONE = "Europe/Brussels"
@@ -275,7 +280,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")) if PRODUCTION else None
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [CONTENT_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -364,6 +369,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
     "max_retries": 0,
 }
+# Beat keeps when each entry last ran in this file (and a few with suffixes next to it):
+# outside the checkout and the installed package; a state directory in production.
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME",
+    default=str(Path(tempfile.gettempdir()) / "ictteam-celerybeat-schedule"),
+)
 CELERY_BEAT_SCHEDULE = {
     "resume-pending-catalogue-imports": {
         "task": "tasks.jobs.resume_pending_imports",

@@ -44,7 +44,7 @@ from .workbook_guard import check_upload
 Status = CatalogueImport.Status
 Source = CatalogueImport.Source
 MAX_JOB_RUNS = 3
-SHIPPED_CATALOGUE = settings.BASE_DIR / "fixtures" / "takenoverzicht-ict-coordinatie.xlsx"
+SHIPPED_CATALOGUE = settings.CONTENT_DIR / "fixtures" / "takenoverzicht-ict-coordinatie.xlsx"
 logger = logging.getLogger(__name__)
 
 

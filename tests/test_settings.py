@@ -188,3 +188,20 @@ def test_a_job_lost_with_its_worker_is_handed_out_again_just_after_the_time_limi
     )
     result = manage("shell", "--no-imports", "-c", code, CELERY_TASK_TIME_LIMIT="600")
     assert result.stdout.split() == ["600", "660"]
+
+
+BEAT_SCHEDULE_FILE = "from ictteam.celery import app; print(app.conf.beat_schedule_filename)"
+
+
+def test_beat_keeps_its_schedule_outside_the_checkout(tmp_path):
+    default = manage("shell", "--no-imports", "-c", BEAT_SCHEDULE_FILE)
+    assert default.returncode == 0, default.stderr[-2000:]
+    path = Path(default.stdout.strip())
+    assert path.is_absolute() and not path.is_relative_to(ROOT), path
+
+    state = tmp_path / "state" / "celerybeat-schedule"
+    chosen = manage(
+        "shell", "--no-imports", "-c", BEAT_SCHEDULE_FILE, CELERY_BEAT_SCHEDULE_FILENAME=str(state)
+    )
+    assert chosen.returncode == 0, chosen.stderr[-2000:]
+    assert chosen.stdout.strip() == str(state)
