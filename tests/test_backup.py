@@ -46,7 +46,7 @@ def row_counts(database_url: str) -> dict[str, int]:
     return counts
 
 
-def test_a_backup_restores_into_an_empty_database_with_the_same_rows(tmp_path):
+def test_a_backup_restores_into_an_empty_database_with_the_same_rows(tmp_path, standard_data):
     call_command("seed_demo", "--password", "Demo-Pass-1")
     source = url(connection.settings_dict["NAME"])
     restored_name = connection.settings_dict["NAME"] + "_restored"
