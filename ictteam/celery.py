@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, ParamSpec, TypeVar, cast
 
 from celery import Celery, shared_task
+from celery.signals import celeryd_init
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from kombu.exceptions import KombuError, OperationalError
@@ -35,6 +38,36 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(related_name="jobs")
 
 logger = logging.getLogger(__name__)
+
+STATEMENT_TIMEOUT = re.compile(r"-c statement_timeout=\d+")
+
+
+def use_job_statement_timeout(database: dict[str, Any], seconds: float) -> None:
+    """Let the statements of this process run up to ``seconds`` (0: no limit) instead of
+    the web's limit, on PostgreSQL: a job may rightly run a statement longer than a page
+    should wait for one. Changes the connection settings, so it acts on connections made
+    afterwards."""
+    if database.get("ENGINE") != "django.db.backends.postgresql":
+        return
+    options = database.setdefault("OPTIONS", {})
+    limit = f"-c statement_timeout={round(seconds * 1000)}"
+    current = str(options.get("options", ""))
+    options["options"] = (
+        STATEMENT_TIMEOUT.sub(limit, current)
+        if STATEMENT_TIMEOUT.search(current)
+        else f"{current} {limit}".strip()
+    )
+
+
+def _job_statement_timeout(**kwargs: Any) -> None:
+    """A worker starts with the jobs' statement limit, before it forks its children."""
+    use_job_statement_timeout(
+        settings.DATABASES["default"], settings.DATABASE_JOB_STATEMENT_TIMEOUT
+    )
+
+
+celeryd_init.connect(_job_statement_timeout)
+
 
 BROKER_ERRORS = (OperationalError, KombuError, OSError, TimeoutError)
 PUBLISHER = "ictteam-publish"
