@@ -191,6 +191,14 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Every page works without the cache (ictteam.cache), and a hung Redis costs a
+    # request at most this many seconds per call.
+    CACHES["default"]["BACKEND"] = "ictteam.cache.ForgivingRedisCache"
+    _cache_timeout = env.float("CACHE_SOCKET_TIMEOUT", default=1)
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        socket_connect_timeout=_cache_timeout, socket_timeout=_cache_timeout
+    )
 
 # --- Authentication ---------------------------------------------------------------------
 
