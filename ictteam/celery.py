@@ -16,6 +16,7 @@ and its name to the function.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
@@ -29,6 +30,8 @@ from celery.signals import celeryd_init
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from health_check.base import HealthCheck
+from health_check.exceptions import ServiceUnavailable
 from kombu.exceptions import KombuError, OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ictteam.settings")
@@ -143,3 +146,15 @@ def publish(name: str, args: tuple[Any, ...], kwargs: dict[str, Any] | None = No
         logger.warning("Broker unavailable; %s%r left for the periodic scan", name, args)
         return False
     return True
+
+
+@dataclasses.dataclass
+class BrokerCheck(HealthCheck):  # type: ignore[misc]  # django-health-check ships no type hints
+    """For ``/health/``: whether the broker takes a connection within a few seconds."""
+
+    def run(self) -> None:
+        try:
+            with app.connection_for_write() as connection:
+                connection.ensure_connection(max_retries=1, interval_start=0, timeout=2)
+        except BROKER_ERRORS as error:
+            raise ServiceUnavailable("Broker unavailable") from error

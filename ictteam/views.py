@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from health_check.views import HealthCheckView
 
+from ictteam.celery import BrokerCheck, app
 from teams.access import access_for
 
 
@@ -41,7 +42,7 @@ HEALTH_CHECKS = [
 
 class HealthView(HealthCheckView):  # type: ignore[misc]  # django-health-check ships no type hints
     """``/health/`` for load balancers and monitors: 200 when every check passes, 503 when
-    one fails, whatever failed.
+    one fails, whatever failed. With a broker configured, it checks the broker too.
 
     Anyone may ask (no login), so anyone gets only the status: ``ok`` or ``unavailable``.
     Which check failed, and why, is in the log; platform administrators also see it on
@@ -49,6 +50,12 @@ class HealthView(HealthCheckView):  # type: ignore[misc]  # django-health-check 
     """
 
     checks = HEALTH_CHECKS
+
+    def get_checks(self) -> Any:
+        """The checks, and the broker's when jobs leave the process (a broker is set)."""
+        yield from super().get_checks()
+        if not app.conf.task_always_eager:
+            yield BrokerCheck()
 
     async def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         detailed: HttpResponse = await super().get(request, *args, **kwargs)

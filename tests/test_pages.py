@@ -2,6 +2,7 @@
 
 import ast
 import gettext as gettext_module
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from unittest import mock
@@ -13,6 +14,8 @@ from django.db import OperationalError
 from django.urls import reverse
 from django.utils import translation
 from health_check.checks import Database
+
+from .conftest import celery_broker, redis_url
 
 pytestmark = pytest.mark.django_db
 
@@ -182,6 +185,24 @@ def test_a_platform_administrator_sees_which_check_failed(client, settings):
     answer = response.json()
     assert answer["Database(alias='default')"] == "OK"
     assert answer["Cache(alias='default')"] != "OK"
+
+
+def test_health_check_answers_503_when_the_broker_is_down(client):
+    with celery_broker("redis://127.0.0.1:1/0"):  # nothing listens there
+        started = time.monotonic()
+        response = client.get(reverse("health"))
+        took = time.monotonic() - started
+    assert (response.status_code, response.content.decode()) == (503, "unavailable\n")
+    assert took < 10
+
+
+@pytest.mark.redis
+def test_health_check_checks_a_configured_broker(client):
+    client.force_login(User.objects.create_user("beheer", is_staff=True))
+    with celery_broker(redis_url()):
+        response = client.get(reverse("health"), HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert response.json()["BrokerCheck()"] == "OK"
 
 
 def compiled(path: Path) -> dict[str | tuple[str, int], str]:
