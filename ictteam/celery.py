@@ -16,16 +16,22 @@ and its name to the function.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, ParamSpec, TypeVar, cast
 
 from celery import Celery, shared_task
+from celery.signals import celeryd_init
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from health_check.base import HealthCheck
+from health_check.exceptions import ServiceUnavailable
 from kombu.exceptions import KombuError, OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ictteam.settings")
@@ -35,6 +41,36 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(related_name="jobs")
 
 logger = logging.getLogger(__name__)
+
+STATEMENT_TIMEOUT = re.compile(r"-c statement_timeout=\d+")
+
+
+def use_job_statement_timeout(database: dict[str, Any], seconds: float) -> None:
+    """Let the statements of this process run up to ``seconds`` (0: no limit) instead of
+    the web's limit, on PostgreSQL: a job may rightly run a statement longer than a page
+    should wait for one. Changes the connection settings, so it acts on connections made
+    afterwards."""
+    if database.get("ENGINE") != "django.db.backends.postgresql":
+        return
+    options = database.setdefault("OPTIONS", {})
+    limit = f"-c statement_timeout={round(seconds * 1000)}"
+    current = str(options.get("options", ""))
+    options["options"] = (
+        STATEMENT_TIMEOUT.sub(limit, current)
+        if STATEMENT_TIMEOUT.search(current)
+        else f"{current} {limit}".strip()
+    )
+
+
+def _job_statement_timeout(**kwargs: Any) -> None:
+    """A worker starts with the jobs' statement limit, before it forks its children."""
+    use_job_statement_timeout(
+        settings.DATABASES["default"], settings.DATABASE_JOB_STATEMENT_TIMEOUT
+    )
+
+
+celeryd_init.connect(_job_statement_timeout)
+
 
 BROKER_ERRORS = (OperationalError, KombuError, OSError, TimeoutError)
 PUBLISHER = "ictteam-publish"
@@ -110,3 +146,15 @@ def publish(name: str, args: tuple[Any, ...], kwargs: dict[str, Any] | None = No
         logger.warning("Broker unavailable; %s%r left for the periodic scan", name, args)
         return False
     return True
+
+
+@dataclasses.dataclass
+class BrokerCheck(HealthCheck):  # type: ignore[misc]  # django-health-check ships no type hints
+    """For ``/health/``: whether the broker takes a connection within a few seconds."""
+
+    def run(self) -> None:
+        try:
+            with app.connection_for_write() as connection:
+                connection.ensure_connection(max_retries=1, interval_start=0, timeout=2)
+        except BROKER_ERRORS as error:
+            raise ServiceUnavailable("Broker unavailable") from error

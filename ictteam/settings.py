@@ -176,16 +176,40 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+# A database that does not answer fails the request within seconds (the error page, 503
+# from /health/) instead of holding a web worker until gunicorn gives up. Seconds; 0 is no
+# limit. A statement in a job may run up to the job's own time limit (ictteam.celery).
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=30)
+DATABASE_JOB_STATEMENT_TIMEOUT = env.float(
+    "DATABASE_JOB_STATEMENT_TIMEOUT", default=env.float("CELERY_TASK_TIME_LIMIT", default=360)
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg2 has no connection pool in Django: keep connections and check them.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    _options["options"] = " ".join(
+        [
+            str(_options.get("options", "")),
+            f"-c statement_timeout={round(DATABASE_STATEMENT_TIMEOUT * 1000)}",
+        ]
+    ).strip()
 else:
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Every page works without the cache (ictteam.cache), and a hung Redis costs a
+    # request at most this many seconds per call.
+    CACHES["default"]["BACKEND"] = "ictteam.cache.ForgivingRedisCache"
+    _cache_timeout = env.float("CACHE_SOCKET_TIMEOUT", default=1)
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        socket_connect_timeout=_cache_timeout, socket_timeout=_cache_timeout
+    )
 
 # --- Authentication ---------------------------------------------------------------------
 

@@ -2,13 +2,20 @@
 
 import ast
 import gettext as gettext_module
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import OperationalError
 from django.urls import reverse
 from django.utils import translation
+from health_check.checks import Database
+
+from .conftest import celery_broker, redis_url
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +134,22 @@ def test_repeated_failures_lock_the_account_out(client, reader, settings):
     assert "Te veel mislukte aanmeldpogingen" in response.content.decode()
 
 
-def test_health_check_needs_no_login_and_reports_each_check(client):
+CACHE_DOWN = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # port 1 refuses the connection at once
+    }
+}
+
+
+def test_health_check_needs_no_login_and_says_only_ok(client):
+    response = client.get(reverse("health"), HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert response.content.decode() == "ok\n"
+
+
+def test_health_check_shows_each_check_to_a_platform_administrator(client):
+    client.force_login(User.objects.create_user("beheer", is_staff=True))
     response = client.get(reverse("health"), HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     assert response.json() == {
@@ -137,19 +159,50 @@ def test_health_check_needs_no_login_and_reports_each_check(client):
     }
 
 
-def test_health_check_answers_an_error_when_a_part_is_down(client, settings):
-    # A cache nobody listens on: port 1 refuses the connection at once.
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-        }
-    }
+def test_health_check_answers_503_and_nothing_more_when_the_cache_is_down(client, settings):
+    settings.CACHES = CACHE_DOWN
+    for accept in ("application/json", "text/html", "text/plain"):
+        response = client.get(reverse("health"), HTTP_ACCEPT=accept)
+        assert response.status_code == 503
+        assert response.content.decode() == "unavailable\n"
+    for form in ("json", "atom", "rss", "openmetrics"):
+        response = client.get(reverse("health"), {"format": form})
+        assert (response.status_code, response.content.decode()) == (503, "unavailable\n")
+
+
+def test_health_check_answers_503_when_the_database_fails(client):
+    with mock.patch.object(Database, "run", side_effect=OperationalError("server closed")):
+        response = client.get(reverse("health"))
+    assert response.status_code == 503
+    assert response.content.decode() == "unavailable\n"
+
+
+def test_a_platform_administrator_sees_which_check_failed(client, settings):
+    client.force_login(User.objects.create_user("beheer", is_staff=True))
+    settings.CACHES = CACHE_DOWN
     response = client.get(reverse("health"), HTTP_ACCEPT="application/json")
-    assert response.status_code == 500
+    assert response.status_code == 503
     answer = response.json()
     assert answer["Database(alias='default')"] == "OK"
     assert answer["Cache(alias='default')"] != "OK"
+
+
+def test_health_check_answers_503_when_the_broker_is_down(client):
+    with celery_broker("redis://127.0.0.1:1/0"):  # nothing listens there
+        started = time.monotonic()
+        response = client.get(reverse("health"))
+        took = time.monotonic() - started
+    assert (response.status_code, response.content.decode()) == (503, "unavailable\n")
+    assert took < 10
+
+
+@pytest.mark.redis
+def test_health_check_checks_a_configured_broker(client):
+    client.force_login(User.objects.create_user("beheer", is_staff=True))
+    with celery_broker(redis_url()):
+        response = client.get(reverse("health"), HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert response.json()["BrokerCheck()"] == "OK"
 
 
 def compiled(path: Path) -> dict[str | tuple[str, int], str]:
