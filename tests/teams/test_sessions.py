@@ -49,6 +49,23 @@ def test_a_session_ends_after_two_idle_hours_and_each_request_renews_it(world):
         assert not is_signed_in(client)
 
 
+def test_a_session_in_use_is_written_again_at_most_once_a_minute(world):
+    with time_machine.travel(START, tick=False) as traveller:
+        client = signed_in(world.staff_user)
+        key = client.session.session_key
+
+        def expires():
+            return Session.objects.get(session_key=key).expire_date
+
+        first = expires()
+        traveller.shift(timedelta(seconds=30))
+        assert is_signed_in(client)
+        assert expires() == first  # no write for a page within the minute
+        traveller.shift(timedelta(seconds=45))
+        assert is_signed_in(client)
+        assert expires() == first + timedelta(seconds=75)
+
+
 def test_a_session_ends_at_the_absolute_limit_however_active(world, settings):
     settings.ICTTEAM_SESSION_ABSOLUTE_SECONDS = 3 * 60 * 60
     with time_machine.travel(START, tick=False) as traveller:
