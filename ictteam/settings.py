@@ -144,6 +144,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "ictteam.security.PrivatePagesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -432,6 +433,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "teams.jobs.send_pending_digests_job",
         "schedule": 900.0,
     },
+    # Sessions past their idle limit are dropped from the database.
+    "clear-expired-sessions": {
+        "task": "teams.jobs.clear_expired_sessions",
+        "schedule": crontab(hour=4, minute=15),
+    },
 }
 
 # --- What production mode refuses ------------------------------------------------------------
@@ -478,6 +484,21 @@ if PRODUCTION:
 # --- Security -------------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
+# School computers are shared: a session ends after this long without a request (a
+# session in use is renewed once a minute, teams.staff.middleware), and at the latest this
+# long after logging in, active or not.
+SESSION_COOKIE_AGE = env.int("ICTTEAM_SESSION_IDLE_SECONDS", default=2 * 60 * 60)
+ICTTEAM_SESSION_ABSOLUTE_SECONDS = env.int("ICTTEAM_SESSION_ABSOLUTE_SECONDS", default=10 * 60 * 60)
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+# Browser features no page uses are switched off for the pages and anything they embed.
+ICTTEAM_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), fullscreen=(), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
+)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -485,6 +506,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

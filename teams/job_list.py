@@ -28,3 +28,5 @@ SEND_REMINDERS: Job[[]] = Job("teams.jobs.send_reminders_job")
 SCAN_TASK: Job[[int, str]] = Job("teams.jobs.scan_task_job")
 # After the scan, and every quarter of an hour: the digests still waiting.
 SEND_PENDING_DIGESTS: Job[[]] = Job("teams.jobs.send_pending_digests_job")
+# Nightly: sessions past their idle limit dropped from the database.
+CLEAR_EXPIRED_SESSIONS: Job[[]] = Job("teams.jobs.clear_expired_sessions")

@@ -6,6 +6,7 @@ Jobs are thin: they take ids, call one service and are safe to run twice.
 from datetime import date
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.core.management import call_command
 
 from ictteam.celery import enqueue_on_commit
 from teams import job_list
@@ -19,6 +20,7 @@ from teams.workload.jobs import nightly_job, recalculate_marked_job
 __all__ = [
     "adopt_catalogue_everywhere",
     "analyse_staff_import",
+    "clear_expired_sessions",
     "follow_catalogue_change",
     "nightly_job",
     "recalculate_marked_job",
@@ -99,3 +101,9 @@ def tidy_staff_imports() -> int:
     for import_id in stale:
         enqueue_on_commit(job_list.ANALYSE_STAFF_IMPORT, import_id)
     return len(stale)
+
+
+@job_list.CLEAR_EXPIRED_SESSIONS.runs
+def clear_expired_sessions() -> None:
+    """Drop sessions past their idle limit from the database (nightly)."""
+    call_command("clearsessions")

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
@@ -13,6 +14,10 @@ from django.utils import translation
 from teams.models import AccountSettings
 
 LOGGED_IN_AT = "_ictteam_logged_in_at"
+RENEWED_AT = "_ictteam_renewed_at"
+# A session in use is saved again (its idle limit starting over) at most this often, so a
+# page does not cost a database write each time.
+RENEW_EVERY_SECONDS = 60
 
 
 def stamp_login(request: HttpRequest | None, **kwargs: Any) -> None:
@@ -22,9 +27,11 @@ def stamp_login(request: HttpRequest | None, **kwargs: Any) -> None:
 
 
 class AccountLanguageMiddleware:
-    """Log out sessions that started before the account's sessions were ended (a leaver
-    without any school left), then activate the account's language. Anonymous visitors
-    keep Django's language negotiation.
+    """Log out sessions older than the absolute limit (``ICTTEAM_SESSION_ABSOLUTE_SECONDS``
+    after logging in, however active), renew the idle limit (``SESSION_COOKIE_AGE``) of a
+    session in use once a minute, log out sessions that started before the account's
+    sessions were ended (:func:`teams.staff.sessions.end_all_sessions`), then activate
+    the account's language. Anonymous visitors keep Django's language negotiation.
 
     Runs after the authentication middleware and before the views, so a session that was
     ended meets the login page of ``LoginRequiredMiddleware``. Switching the language
@@ -37,6 +44,13 @@ class AccountLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
+            now = time.time()
+            logged_in_at = request.session.get(LOGGED_IN_AT, 0.0)
+            if now - logged_in_at > settings.ICTTEAM_SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                return self.get_response(request)
+            if now - request.session.get(RENEWED_AT, logged_in_at) > RENEW_EVERY_SECONDS:
+                request.session[RENEWED_AT] = now  # saved with a new expiry date
             row = (
                 AccountSettings.objects.filter(user_id=user.pk)
                 .values_list("language", "sessions_ended_at")
@@ -44,7 +58,6 @@ class AccountLanguageMiddleware:
             )
             if row is not None:
                 language, ended_at = row
-                logged_in_at = request.session.get(LOGGED_IN_AT, 0.0)
                 if ended_at is not None and logged_in_at < ended_at.timestamp():
                     logout(request)
                 elif language:

@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teams import access
-from teams.models import AccountSettings, Invitation, Membership, Post, School, StaffMember
+from teams.models import Invitation, Membership, Post, School, StaffMember
+from teams.staff.sessions import end_all_sessions
 
 Kind = Membership.Kind
 RIGHTS = (Kind.STAFF, Kind.COORDINATOR, Kind.DIRECTOR)
@@ -134,6 +135,4 @@ def revoke_school_access(
             return
         Membership.objects.filter(user_id=member.user_id, school=school).delete()
         if not Membership.objects.filter(user_id=member.user_id).exists():
-            AccountSettings.objects.update_or_create(
-                user_id=member.user_id, defaults={"sessions_ended_at": timezone.now()}
-            )
+            end_all_sessions(member.user_id)
