@@ -207,23 +207,14 @@ def test_beat_keeps_its_schedule_outside_the_checkout(tmp_path):
     assert chosen.stdout.strip() == str(state)
 
 
-def test_production_cookies_are_secure_and_same_site(tmp_path):
+def test_production_cookies_are_secure_and_same_site():
     code = (
         "from django.conf import settings as s; "
         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.LANGUAGE_COOKIE_SECURE, "
         "s.SESSION_COOKIE_SAMESITE, s.CSRF_COOKIE_SAMESITE, s.LANGUAGE_COOKIE_SAMESITE, "
         "s.SESSION_COOKIE_HTTPONLY, s.LANGUAGE_COOKIE_HTTPONLY)"
     )
-    result = manage(
-        "shell",
-        "--no-imports",
-        "-c",
-        code,
-        ICTTEAM_PRODUCTION="true",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="ictteam.example.org",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
-    )
+    result = manage("shell", "--no-imports", "-c", code, **production())
     assert result.stdout.split() == ["True"] * 3 + ["Lax"] * 3 + ["True"] * 2, result.stderr
 
 
